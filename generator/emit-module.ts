@@ -1,0 +1,355 @@
+/**
+ * Prints one package module (interfaces, constants, codecs, maps, type-map augmentation) and the
+ * index module, with ts-morph: statements are handed over in batches as structures and writer
+ * text, which keeps generation fast as the output grows.
+ */
+import {
+  type InterfaceDeclarationStructure,
+  type OptionalKind,
+  Project,
+  type PropertySignatureStructure,
+  type StatementStructures,
+  StructureKind,
+  VariableDeclarationKind,
+  ModuleDeclarationKind,
+  IndentationText,
+} from "ts-morph";
+import type { ConstantValue, ResolvedField, ResolvedType } from "../runtime/schema/model";
+import { emitCodecFunctions, ARRAY_TS_TYPE } from "../runtime/codec/emit/emit-codec";
+import type { Layouts } from "../runtime/codec/emit/layout";
+import type { ModuleNames } from "./naming";
+
+export interface ServiceInfo {
+  fullName: string;
+  md5sum: string;
+  request: string;
+  response: string;
+}
+
+export interface ModuleInput {
+  package: string;
+  /** Types of this package, in output order. */
+  types: ResolvedType[];
+  services: ServiceInfo[];
+  layouts: Layouts;
+  /** Identifiers of every module, this one included, by package. */
+  names: (pkg: string) => ModuleNames;
+  /** Where another package's module is imported from (`./geometry_msgs` or `noros/msgs`). */
+  importOf: (pkg: string) => { specifier: string; namespace: boolean };
+  /** The runtime support module (`noros/support`), also the target of the type-map augmentation. */
+  runtimeImport: string;
+  header: string;
+}
+
+const SCALAR_TS: Readonly<Record<string, string>> = {
+  bool: "boolean",
+  int64: "bigint",
+  uint64: "bigint",
+  string: "string",
+  time: "$rt.Time",
+  duration: "$rt.Duration",
+};
+
+const project = new Project({
+  useInMemoryFileSystem: true,
+  manipulationSettings: { indentationText: IndentationText.TwoSpaces },
+});
+
+export function emitPackageModule(input: ModuleInput): string {
+  const { package: pkg, types, services } = input;
+  const own = input.names(pkg);
+  const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
+  const ref = (type: string, kind: "name" | "decode" | "size" | "write") => {
+    const p = packageOf(type);
+    const id = input.names(p).type(type)[kind];
+    return p === pkg ? id : `${p}.${id}`;
+  };
+
+  const imported = new Set<string>();
+  for (const t of types) {
+    for (const f of t.fields)
+      if (!f.isBuiltin && packageOf(f.type) !== pkg) imported.add(packageOf(f.type));
+  }
+
+  const statements: (string | StatementStructures)[] = [];
+  statements.push({
+    kind: StructureKind.ImportDeclaration,
+    moduleSpecifier: input.runtimeImport,
+    namespaceImport: "$rt",
+  });
+  for (const p of [...imported].sort()) {
+    const from = input.importOf(p);
+    statements.push(
+      from.namespace
+        ? {
+            kind: StructureKind.ImportDeclaration,
+            moduleSpecifier: from.specifier,
+            namespaceImport: p,
+          }
+        : {
+            kind: StructureKind.ImportDeclaration,
+            moduleSpecifier: from.specifier,
+            namedImports: [p],
+          },
+    );
+  }
+
+  for (const t of types) {
+    const ids = own.type(t.spec.fullName);
+    statements.push(interfaceOf(t, ids.name, (type) => ref(type, "name")));
+    if (t.spec.constants.length > 0) {
+      statements.push({
+        kind: StructureKind.VariableStatement,
+        docs: [`Constants of ${t.spec.fullName}.`],
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        declarations: [
+          {
+            name: ids.name,
+            initializer: (w) => {
+              w.write("{").newLine();
+              w.indent(() => {
+                for (const c of t.spec.constants) w.writeLine(`${c.name}: ${literal(c.value)},`);
+              });
+              w.write("} as const");
+            },
+          },
+        ],
+      });
+    }
+  }
+
+  for (const t of types) {
+    statements.push(
+      emitCodecFunctions(
+        t.spec.fullName,
+        input.layouts,
+        {
+          fn: (kind, type) => ref(type, kind),
+          typeName: (type) => ref(type, "name"),
+          isTaken: (id) => own.isTaken(id),
+        },
+        { typescript: true, runtime: "$rt", exported: true },
+      ),
+    );
+  }
+
+  for (const t of types) {
+    const ids = own.type(t.spec.fullName);
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      docs: [`Codec of ${t.spec.fullName}.`],
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: ids.codec,
+          type: `$rt.Codec<${ids.name}>`,
+          initializer: (w) => {
+            w.write(`$rt.defineCodec<${ids.name}>({`).newLine();
+            w.indent(() => {
+              w.writeLine(`datatype: ${JSON.stringify(t.spec.fullName)},`);
+              w.writeLine(`md5sum: ${JSON.stringify(t.md5sum)},`);
+              w.writeLine(`definition: ${JSON.stringify(t.definition)},`);
+              w.writeLine(`decode: ${ids.decode},`);
+              w.writeLine(`size: ${ids.size},`);
+              w.writeLine(`write: ${ids.write},`);
+            });
+            w.write("})");
+          },
+        },
+      ],
+    });
+  }
+
+  statements.push({
+    kind: StructureKind.VariableStatement,
+    docs: [`Codecs of package ${pkg}, by type name.`],
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [
+      {
+        name: "codecs",
+        initializer: (w) => {
+          w.write("{").newLine();
+          w.indent(() => {
+            for (const t of types) {
+              w.writeLine(
+                `${JSON.stringify(t.spec.fullName)}: ${own.type(t.spec.fullName).codec},`,
+              );
+            }
+          });
+          w.write("} as const");
+        },
+      },
+    ],
+  });
+  statements.push("$rt.registerCodecs(codecs);");
+
+  for (const s of services) {
+    const req = own.type(s.request);
+    const res = own.type(s.response);
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      docs: [`Service ${s.fullName}: its md5 and the codecs of its request and response.`],
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: own.service(s.fullName),
+          initializer: `{ datatype: ${JSON.stringify(s.fullName)}, md5sum: ${JSON.stringify(s.md5sum)}, request: ${req.codec}, response: ${res.codec} } as const`,
+        },
+      ],
+    });
+  }
+  statements.push({
+    kind: StructureKind.VariableStatement,
+    docs: [`Services of package ${pkg}, by service type name.`],
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [
+      {
+        name: "services",
+        initializer: (w) => {
+          w.write("{").newLine();
+          w.indent(() => {
+            for (const s of services)
+              w.writeLine(`${JSON.stringify(s.fullName)}: ${own.service(s.fullName)},`);
+          });
+          w.write("} as const");
+        },
+      },
+    ],
+  });
+
+  // One augmentation, so that type names type the client's subscribe/publish/callService.
+  statements.push({
+    kind: StructureKind.Module,
+    name: JSON.stringify(input.runtimeImport),
+    hasDeclareKeyword: true,
+    declarationKind: ModuleDeclarationKind.Module,
+    statements: [
+      {
+        kind: StructureKind.Interface,
+        name: "MessageTypeMap",
+        properties: types.map((t) => ({
+          name: JSON.stringify(t.spec.fullName),
+          type: own.type(t.spec.fullName).name,
+        })),
+      },
+      {
+        kind: StructureKind.Interface,
+        name: "ServiceTypeMap",
+        properties: services.map((s) => ({
+          name: JSON.stringify(s.fullName),
+          type: `{ request: ${own.type(s.request).name}; response: ${own.type(s.response).name} }`,
+        })),
+      },
+    ],
+  });
+
+  const file = project.createSourceFile(`${pkg}.ts`, { statements }, { overwrite: true });
+  const text = input.header + file.getFullText();
+  project.removeSourceFile(file);
+  return text;
+}
+
+/** The index module: every package as a namespace, plus merged `codecs` and `services`. */
+export function emitIndexModule(packages: readonly string[], header: string): string {
+  const statements: (string | StatementStructures)[] = [];
+  for (const p of packages) {
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: `./${p}`,
+      namespaceImport: p,
+    });
+  }
+  statements.push({ kind: StructureKind.ExportDeclaration, namedExports: [...packages] });
+  for (const map of ["codecs", "services"]) {
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      docs: [
+        map === "codecs" ? "Every codec, by type name." : "Every service, by service type name.",
+      ],
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: map,
+          initializer: (w) => {
+            w.write("{").newLine();
+            w.indent(() => {
+              for (const p of packages) w.writeLine(`...${p}.${map},`);
+            });
+            w.write("} as const");
+          },
+        },
+      ],
+    });
+  }
+  const file = project.createSourceFile("index.ts", { statements }, { overwrite: true });
+  const text = header + file.getFullText();
+  project.removeSourceFile(file);
+  return text;
+}
+
+function interfaceOf(
+  t: ResolvedType,
+  name: string,
+  typeRef: (type: string) => string,
+): InterfaceDeclarationStructure {
+  const lines = t.spec.text.split("\n");
+  const properties: OptionalKind<PropertySignatureStructure>[] = t.fields.map((f, i) => {
+    const def = t.spec.fields[i]!;
+    const comment = commentOf(lines[def.line - t.spec.source.firstLine] ?? "");
+    return {
+      name: f.name,
+      type: fieldType(f, typeRef),
+      docs: comment === "" ? [`\`${def.typeText}\``] : [`\`${def.typeText}\` ${comment}`],
+    };
+  });
+  const leading = leadingComment(lines);
+  return {
+    kind: StructureKind.Interface,
+    name,
+    isExported: true,
+    docs: [`${t.spec.fullName} (md5 ${t.md5sum})${leading === "" ? "" : `\n\n${leading}`}`],
+    properties,
+  };
+}
+
+function fieldType(f: ResolvedField, typeRef: (type: string) => string): string {
+  if (f.isBuiltin) {
+    if (f.isArray) return ARRAY_TS_TYPE[f.type]!;
+    return SCALAR_TS[f.type] ?? "number";
+  }
+  return f.isArray ? `${typeRef(f.type)}[]` : typeRef(f.type);
+}
+
+/** The comment on a field's line, made safe for a JSDoc block. */
+function commentOf(line: string): string {
+  const hash = line.indexOf("#");
+  return hash < 0 ? "" : safeDoc(line.slice(hash + 1).trim());
+}
+
+/** The comment block a definition starts with (its description). */
+function leadingComment(lines: readonly string[]): string {
+  const out: string[] = [];
+  for (const line of lines) {
+    const t = line.trim();
+    if (!t.startsWith("#")) break;
+    out.push(safeDoc(t.replace(/^#+\s?/, "")));
+  }
+  return out.join("\n").trim();
+}
+
+function safeDoc(text: string): string {
+  return text.replace(/\*\//g, "*\\/");
+}
+
+function literal(value: ConstantValue): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" && Object.is(value, -0)) return "-0";
+  return String(value);
+}

@@ -1,0 +1,11 @@
+/** Jest runs the TypeScript sources directly; type-checking is `tsc --noEmit` in `npm test`. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, tsconfig: "tsconfig.json" }],
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,488 @@
+/**
+ * Emits the decode, size and write functions of one message type as source text. The same text
+ * serves the generator (TypeScript, one module per package) and `compileCodec` (JavaScript run
+ * through `new Function`), so there is one code path to make correct and fast.
+ *
+ * Shape of the output: fields in wire order; consecutive fixed-size fields ("runs") share one
+ * bounds check and are read at constant offsets; small all-scalar message types (Point, Pose,
+ * Quaternion...) are inlined as object literals; numeric arrays go through typed-array helpers;
+ * errors carry the field path, nested calls add their field name on the way out.
+ */
+import type { ResolvedField } from "../../schema/model";
+import { BUILTIN_SIZE, type Layouts } from "./layout";
+import { CodeWriter, Scope } from "./code-writer";
+
+export interface EmitNames {
+  /** How the emitted code refers to the `decode`/`size`/`write` function of a type. */
+  fn(kind: "decode" | "size" | "write", type: string): string;
+  /** The TypeScript type of a decoded value of `type` (used only with `typescript: true`). */
+  typeName(type: string): string;
+  /** Identifiers visible to the functions (imports, other functions) that locals must not shadow. */
+  isTaken(identifier: string): boolean;
+}
+
+export interface EmitOptions {
+  typescript: boolean;
+  /** Expression naming the runtime helpers, e.g. `$rt`. */
+  runtime: string;
+  /** Prefix functions with `export`. */
+  exported: boolean;
+}
+
+/** Names the generated functions use internally; fields with these names get another local. */
+const INTERNAL = ["r", "v", "o", "w", "m", "i", "n", "e", "error", "size"];
+
+const GETTER: Readonly<Record<string, string>> = {
+  bool: "getUint8",
+  int8: "getInt8",
+  byte: "getInt8",
+  uint8: "getUint8",
+  char: "getUint8",
+  int16: "getInt16",
+  uint16: "getUint16",
+  int32: "getInt32",
+  uint32: "getUint32",
+  float32: "getFloat32",
+  float64: "getFloat64",
+  int64: "getBigInt64",
+  uint64: "getBigUint64",
+};
+
+/** Writer check helpers by builtin type (see runtime/codec/writer.ts). */
+const CHECK: Readonly<Record<string, string>> = {
+  bool: "bool",
+  int8: "i8",
+  byte: "i8",
+  uint8: "u8",
+  char: "u8",
+  int16: "i16",
+  uint16: "u16",
+  int32: "i32",
+  uint32: "u32",
+  float32: "float",
+  float64: "float",
+  int64: "int64",
+  uint64: "uint64",
+};
+
+/** Reader/Writer array methods by element builtin type. */
+const ARRAY_METHOD: Readonly<Record<string, string>> = {
+  bool: "bools",
+  int8: "int8s",
+  byte: "int8s",
+  uint8: "uint8s",
+  char: "uint8s",
+  int16: "int16s",
+  uint16: "uint16s",
+  int32: "int32s",
+  uint32: "uint32s",
+  float32: "float32s",
+  float64: "float64s",
+  int64: "int64s",
+  uint64: "uint64s",
+  string: "strings",
+  time: "times",
+  duration: "durations",
+};
+
+/** TypeScript type of a decoded builtin array. */
+export const ARRAY_TS_TYPE: Readonly<Record<string, string>> = {
+  bool: "boolean[]",
+  int8: "Int8Array",
+  byte: "Int8Array",
+  uint8: "Uint8Array",
+  char: "Uint8Array",
+  int16: "Int16Array",
+  uint16: "Uint16Array",
+  int32: "Int32Array",
+  uint32: "Uint32Array",
+  float32: "Float32Array",
+  float64: "Float64Array",
+  int64: "BigInt64Array",
+  uint64: "BigUint64Array",
+  string: "string[]",
+  time: "$rt.Time[]",
+  duration: "$rt.Duration[]",
+};
+
+export function emitCodecFunctions(
+  type: string,
+  layouts: Layouts,
+  names: EmitNames,
+  options: EmitOptions,
+): string {
+  const emitter = new FunctionEmitter(type, layouts, names, options);
+  return [emitter.decode(), emitter.size(), emitter.write()].join("\n");
+}
+
+/** A field that is part of a fixed-size run, at a constant offset from the run start. */
+interface RunItem {
+  field: ResolvedField;
+  offset: number;
+}
+
+class FunctionEmitter {
+  private readonly fields: ResolvedField[];
+  private readonly rt: string;
+
+  constructor(
+    private readonly type: string,
+    private readonly layouts: Layouts,
+    private readonly names: EmitNames,
+    private readonly options: EmitOptions,
+  ) {
+    this.fields = layouts.type(type).fields;
+    this.rt = options.runtime;
+  }
+
+  private ts(annotation: string): string {
+    return this.options.typescript ? annotation : "";
+  }
+
+  private head(kind: "decode" | "size" | "write", params: string, returns: string): string {
+    const name = this.names.fn(kind, this.type).split(".").pop()!;
+    return `${this.options.exported ? "export " : ""}function ${name}(${params})${this.ts(returns)}`;
+  }
+
+  private locals(): Scope {
+    return new Scope(INTERNAL, { has: (n) => this.names.isTaken(n) });
+  }
+
+  /** Fields grouped into fixed-size runs and single variable-size fields, in wire order. */
+  private segments(): (RunItem[] | ResolvedField)[] {
+    const out: (RunItem[] | ResolvedField)[] = [];
+    let run: RunItem[] = [];
+    let offset = 0;
+    for (const field of this.fields) {
+      const scalar =
+        !field.isArray &&
+        (field.isBuiltin ? field.type !== "string" : this.layouts.isInlinable(field.type));
+      if (scalar) {
+        run.push({ field, offset });
+        offset += this.layouts.fieldFixedSize(field)!;
+        continue;
+      }
+      if (run.length > 0) out.push(run);
+      run = [];
+      offset = 0;
+      out.push(field);
+    }
+    if (run.length > 0) out.push(run);
+    return out;
+  }
+
+  private runSize(run: RunItem[]): number {
+    const last = run[run.length - 1]!;
+    return last.offset + this.layouts.fieldFixedSize(last.field)!;
+  }
+
+  private usesView(): boolean {
+    return this.segments().some(
+      (s) => Array.isArray(s) || (!s.isBuiltin && s.isArray && this.layouts.isInlinable(s.type)),
+    );
+  }
+
+  // ---------------------------------------------------------------- decode
+
+  decode(): string {
+    const w = new CodeWriter();
+    const rt = this.rt;
+    const taken = this.locals();
+    const returned: string[] = [];
+    w.line(`/** Decodes a ${this.type} at the reader's offset. */`);
+    w.block(
+      this.head("decode", `r${this.ts(`: ${rt}.Reader`)}`, `: ${this.names.typeName(this.type)}`),
+      () => {
+        if (this.usesView()) {
+          w.line("const v = r.view;");
+          w.line(`let o${this.ts(": number")};`);
+        }
+        for (const segment of this.segments()) {
+          if (Array.isArray(segment)) {
+            const size = this.runSize(segment);
+            w.line(`o = r.need(${size}, ${JSON.stringify(segment[0]!.field.name)});`);
+            for (const { field, offset } of segment) {
+              const local = taken.declare(field.name);
+              returned.push(property(field.name, local));
+              w.line(`const ${local} = ${this.readScalar(field.type, field.isBuiltin, offset)};`);
+            }
+            w.line(`r.offset = o + ${size};`);
+            continue;
+          }
+          const field = segment;
+          const local = taken.declare(field.name);
+          returned.push(property(field.name, local));
+          this.decodeField(w, field, local);
+        }
+        const oneLine = `return { ${returned.join(", ")} };`;
+        if (returned.length === 0) w.line("return {};");
+        else if (oneLine.length <= 90) w.line(oneLine);
+        else w.line(`return {\n  ${returned.join(",\n  ")},\n};`);
+      },
+    );
+    return w.toString();
+  }
+
+  /** Expression reading a scalar builtin or an inlinable message at `o + offset`. */
+  private readScalar(type: string, builtin: boolean, offset: number): string {
+    const at = (k: number) => (k === 0 ? "o" : `o + ${k}`);
+    if (builtin) {
+      if (type === "time" || type === "duration") {
+        const g = type === "time" ? "getUint32" : "getInt32";
+        return `{ sec: v.${g}(${at(offset)}, true), nsec: v.${g}(${at(offset + 4)}, true) }`;
+      }
+      const size = BUILTIN_SIZE[type]!;
+      const getter = `v.${GETTER[type]}(${at(offset)}${size > 1 ? ", true" : ""})`;
+      return type === "bool" ? `${getter} !== 0` : getter;
+    }
+    const parts: string[] = [];
+    let k = offset;
+    for (const f of this.layouts.type(type).fields) {
+      parts.push(`${propertyKey(f.name)}: ${indentTail(this.readScalar(f.type, f.isBuiltin, k))}`);
+      k += this.layouts.fieldFixedSize(f)!;
+    }
+    return `{\n  ${parts.join(",\n  ")},\n}`;
+  }
+
+  private decodeField(w: CodeWriter, field: ResolvedField, local: string): void {
+    const rt = this.rt;
+    const path = JSON.stringify(field.name);
+    const fixed = field.arrayLength;
+    if (!field.isArray) {
+      if (field.isBuiltin) {
+        // The only variable-size scalar builtin.
+        w.line(`const ${local} = r.string(${path});`);
+        return;
+      }
+      w.line(`let ${local}${this.ts(`: ${this.names.typeName(field.type)}`)};`);
+      w.tryCatch(
+        () => w.line(`${local} = ${this.names.fn("decode", field.type)}(r);`),
+        () => w.line(`throw ${rt}.withPath(error, ${path});`),
+      );
+      return;
+    }
+    const minSize = this.layouts.elementMinSize(field);
+    const count = fixed === undefined ? `r.count(${minSize}, ${path})` : String(fixed);
+    if (field.isBuiltin) {
+      w.line(`const ${local} = r.${ARRAY_METHOD[field.type]}(${count}, ${path});`);
+      return;
+    }
+    const elementType = this.names.typeName(field.type);
+    w.line(`const ${local}${this.ts(`: ${elementType}[]`)} = [];`);
+    if (this.layouts.isInlinable(field.type)) {
+      const size = this.layouts.fixedSize(field.type)!;
+      if (fixed !== undefined) w.line(`r.need(${size * fixed}, ${path});`);
+      w.block(`for (let i = 0, n = ${count}; i < n; i++)`, () => {
+        w.line("o = r.offset;");
+        w.line(`r.offset = o + ${size};`);
+        w.line(`${local}.push(${this.readScalar(field.type, false, 0)});`);
+      });
+      return;
+    }
+    w.block(`for (let i = 0, n = ${count}; i < n; i++)`, () => {
+      w.tryCatch(
+        () => w.line(`${local}.push(${this.names.fn("decode", field.type)}(r));`),
+        () => w.line(`throw ${rt}.withPath(error, ${path}, i);`),
+      );
+    });
+  }
+
+  // ---------------------------------------------------------------- size
+
+  size(): string {
+    const w = new CodeWriter();
+    const rt = this.rt;
+    let fixed = 0;
+    const variable: ((w: CodeWriter) => void)[] = [];
+    for (const field of this.fields) {
+      const size = this.layouts.fieldFixedSize(field);
+      if (size !== undefined) {
+        fixed += size;
+        continue;
+      }
+      const value = `m${access(field.name)}`;
+      variable.push((w) => this.sizeField(w, field, value));
+      if (field.isArray && field.arrayLength === undefined) fixed += 4;
+    }
+    w.line(`/** Bytes a ${this.type} takes on the wire. */`);
+    w.block(this.head("size", `m${this.ts(`: ${rt}.Fields | undefined`)}`, ": number"), () => {
+      if (variable.length === 0) {
+        w.line(`return ${fixed};`);
+        return;
+      }
+      // A wrong value must not throw here: the write pass reports it with its field path.
+      w.line(`if (typeof m !== "object" || m === null) return 0;`);
+      w.line(`let size = ${fixed};`);
+      for (const emit of variable) emit(w);
+      w.line("return size;");
+    });
+    return w.toString();
+  }
+
+  private sizeField(w: CodeWriter, field: ResolvedField, value: string): void {
+    const rt = this.rt;
+    if (field.isBuiltin) {
+      if (!field.isArray) w.line(`size += 4 + ${rt}.utf8Length(${value});`);
+      else if (field.type === "string") w.line(`size += ${rt}.stringsSize(${value});`);
+      else w.line(`size += ${rt}.len(${value}) * ${BUILTIN_SIZE[field.type]};`);
+      return;
+    }
+    const elementSize = this.layouts.fixedSize(field.type);
+    const sizeFn = this.names.fn("size", field.type);
+    if (!field.isArray) {
+      w.line(`size += ${sizeFn}(${value});`);
+    } else if (elementSize !== undefined) {
+      w.line(`size += ${rt}.len(${value}) * ${elementSize};`);
+    } else {
+      w.block("", () => {
+        w.line(`const items = ${rt}.itemsOf(${value});`);
+        w.line(`for (let i = 0; i < items.length; i++) size += ${sizeFn}(items[i]);`);
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- write
+
+  write(): string {
+    const w = new CodeWriter();
+    const rt = this.rt;
+    const taken = this.locals();
+    w.line(`/** Writes a ${this.type} at the writer's offset (space was sized by size_*). */`);
+    w.block(
+      this.head("write", `w${this.ts(`: ${rt}.Writer`)}, m${this.ts(`: ${rt}.Fields`)}`, ": void"),
+      () => {
+        if (this.usesView()) {
+          w.line("const v = w.view;");
+          w.line(`let o${this.ts(": number")};`);
+        }
+        for (const segment of this.segments()) {
+          if (Array.isArray(segment)) {
+            w.line("o = w.offset;");
+            for (const { field, offset } of segment) {
+              this.writeScalar(
+                w,
+                field.type,
+                field.isBuiltin,
+                `m${access(field.name)}`,
+                field.name,
+                offset,
+                taken,
+              );
+            }
+            w.line(`w.offset = o + ${this.runSize(segment)};`);
+            continue;
+          }
+          this.writeField(w, segment, taken);
+        }
+      },
+    );
+    return w.toString();
+  }
+
+  /** Statements writing a scalar builtin or an inlinable message `value` at `o + offset`. */
+  private writeScalar(
+    w: CodeWriter,
+    type: string,
+    builtin: boolean,
+    value: string,
+    path: string,
+    offset: number,
+    taken: Scope,
+  ): void {
+    const rt = this.rt;
+    const at = (k: number) => (k === 0 ? "o" : `o + ${k}`);
+    const p = JSON.stringify(path);
+    if (builtin) {
+      if (type === "time" || type === "duration") {
+        const local = taken.declare(path.replace(/\W/g, "_"));
+        const [set, check] = type === "time" ? ["setUint32", "u32"] : ["setInt32", "i32"];
+        w.line(`const ${local} = ${rt}.stamp(${value}, ${p});`);
+        w.line(
+          `v.${set}(${at(offset)}, ${rt}.${check}(${local}.sec, ${JSON.stringify(`${path}.sec`)}), true);`,
+        );
+        w.line(
+          `v.${set}(${at(offset + 4)}, ${rt}.${check}(${local}.nsec, ${JSON.stringify(`${path}.nsec`)}), true);`,
+        );
+        return;
+      }
+      const size = BUILTIN_SIZE[type]!;
+      const setter = GETTER[type]!.replace("get", "set");
+      w.line(
+        `v.${setter}(${at(offset)}, ${rt}.${CHECK[type]}(${value}, ${p})${size > 1 ? ", true" : ""});`,
+      );
+      return;
+    }
+    const local = taken.declare(path.replace(/\W/g, "_"));
+    w.line(`const ${local} = ${rt}.object(${value}, ${p});`);
+    let k = offset;
+    for (const f of this.layouts.type(type).fields) {
+      const childPath = path === "" ? f.name : `${path}.${f.name}`;
+      this.writeScalar(w, f.type, f.isBuiltin, `${local}${access(f.name)}`, childPath, k, taken);
+      k += this.layouts.fieldFixedSize(f)!;
+    }
+  }
+
+  private writeField(w: CodeWriter, field: ResolvedField, taken: Scope): void {
+    const rt = this.rt;
+    const path = JSON.stringify(field.name);
+    const value = `m${access(field.name)}`;
+    const fixed = field.arrayLength === undefined ? "undefined" : String(field.arrayLength);
+    if (!field.isArray) {
+      if (field.isBuiltin) {
+        w.line(`w.string(${value}, ${path});`);
+        return;
+      }
+      w.tryCatch(
+        () => w.line(`${this.names.fn("write", field.type)}(w, ${rt}.object(${value}, ""));`),
+        () => w.line(`throw ${rt}.withPath(error, ${path});`),
+      );
+      return;
+    }
+    if (field.isBuiltin) {
+      w.line(`w.${ARRAY_METHOD[field.type]}(${value}, ${fixed}, ${path});`);
+      return;
+    }
+    const items = taken.declare(`${field.name}_items`);
+    w.line(`const ${items} = ${value};`);
+    w.block(`for (let i = 0, n = w.count(${items}, ${fixed}, ${path}); i < n; i++)`, () => {
+      w.tryCatch(
+        () => {
+          if (this.layouts.isInlinable(field.type)) {
+            const innerTaken = taken.inner(["e"]);
+            w.line(`o = w.offset;`);
+            const fields = this.layouts.type(field.type).fields;
+            w.line(`const e = ${rt}.object(${items}[i], "");`);
+            let k = 0;
+            for (const f of fields) {
+              this.writeScalar(w, f.type, f.isBuiltin, `e${access(f.name)}`, f.name, k, innerTaken);
+              k += this.layouts.fieldFixedSize(f)!;
+            }
+            w.line(`w.offset = o + ${k};`);
+          } else {
+            w.line(`${this.names.fn("write", field.type)}(w, ${rt}.object(${items}[i], ""));`);
+          }
+        },
+        () => w.line(`throw ${rt}.withPath(error, ${path}, i);`),
+      );
+    });
+  }
+}
+
+/** `name` or `name: local` in an object literal. */
+function property(name: string, local: string): string {
+  return name === local ? name : `${propertyKey(name)}: ${local}`;
+}
+
+/** Field names are `[A-Za-z][A-Za-z0-9_]*`, always valid property names. */
+function propertyKey(name: string): string {
+  return name;
+}
+
+function access(name: string): string {
+  return `.${name}`;
+}
+
+/** Indents every line after the first by two spaces (nested object literals). */
+function indentTail(text: string): string {
+  return text.replace(/\n/g, "\n  ");
+}

@@ -1,0 +1,107 @@
+/**
+ * The public shape of a codec and of the values it reads and writes.
+ * Generated modules and run-time compiled codecs (`compileCodec`) both produce `Codec<T>`.
+ */
+
+/** ROS `time` (uint32 sec) and `duration` (int32 sec): both are `{ sec, nsec }`. */
+export interface Time {
+  sec: number;
+  nsec: number;
+}
+export type Duration = Time;
+
+export interface DecodeOptions {
+  /**
+   * `uint8[]`/`char[]` fields decode as views into the input (`bytes.subarray`) unless `copy` is
+   * true: images and point clouds are not copied by default. Other numeric arrays are always
+   * fresh, aligned copies (a typed-array view needs an aligned offset, which the wire never
+   * promises).
+   */
+  copy?: boolean;
+  /** Throw a `DecodeError` when bytes are left over after the message. Default: false. */
+  strict?: boolean;
+}
+
+type NumericArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array;
+
+/**
+ * What `encode` accepts for a decoded type `T`: the decoded value itself, or the natural JS
+ * inputs (`number[]` for typed-array fields, `number` for int64 where it is a safe integer).
+ */
+export type Encodable<T> = T extends bigint
+  ? bigint | number
+  : T extends NumericArray
+    ? T | ArrayLike<number>
+    : T extends BigInt64Array | BigUint64Array
+      ? T | ArrayLike<bigint | number>
+      : T extends readonly (infer E)[]
+        ? readonly Encodable<E>[]
+        : T extends object
+          ? { [K in keyof T]: Encodable<T[K]> }
+          : T;
+
+export interface Codec<T = unknown> {
+  /** `pkg/Type`, e.g. `sensor_msgs/Imu`. */
+  readonly datatype: string;
+  /** The md5sum ROS computes for the type (genmsg `compute_md5`). */
+  readonly md5sum: string;
+  /** The full definition text in `gendeps --cat` form, as a bag or bridge carries it. */
+  readonly definition: string;
+  decode(bytes: Uint8Array, options?: DecodeOptions): T;
+  encode(msg: Encodable<T>): Uint8Array;
+  encodedSize(msg: Encodable<T>): number;
+}
+
+/**
+ * Message types by name. Generated modules augment this interface, so that
+ * `client.subscribe("/imu", "sensor_msgs/Imu", cb)` is typed by the type name alone.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MessageTypeMap {}
+
+/** The decoded type for a type name, `unknown` for names not generated ahead of time. */
+export type MessageOf<K extends string> = K extends keyof MessageTypeMap
+  ? MessageTypeMap[K]
+  : unknown;
+
+/** Input (truncated, corrupt or over-long bytes) that cannot be decoded as the type. */
+export class DecodeError extends Error {
+  override name = "DecodeError";
+  constructor(
+    readonly datatype: string,
+    /** Field path inside the message, e.g. `markers[3].points[2].x`. */
+    readonly path: string,
+    /** Byte offset in the input where the problem was found. */
+    readonly offset: number,
+    readonly reason: string,
+  ) {
+    super(`${datatype}: ${path === "" ? "" : `${path}: `}${reason} (at byte ${offset})`);
+  }
+}
+
+/** A value that cannot be encoded as the type (missing field, wrong length, out of range). */
+export class EncodeError extends Error {
+  override name = "EncodeError";
+  constructor(
+    readonly datatype: string,
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${datatype}: ${path === "" ? "" : `${path}: `}${reason}`);
+  }
+}
+
+/**
+ * Service types by name, augmented by generated modules:
+ * `"std_srvs/SetBool": { request: SetBoolRequest; response: SetBoolResponse }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServiceTypeMap {}
