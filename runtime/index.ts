@@ -1,0 +1,20 @@
+/**
+ * noros: ROS 1 from TypeScript without ROS. The public API: codecs (`compileCodec`, `Codec`),
+ * the bridge client (`RosClient`) and TF (`TfBuffer`). Standard message types are in `noros/msgs`.
+ */
+export {
+  type Codec,
+  type DecodeOptions,
+  type Encodable,
+  type Time,
+  type Duration,
+  type MessageTypeMap,
+  type ServiceTypeMap,
+  type MessageOf,
+  DecodeError,
+  EncodeError,
+} from "./codec/types";
+export { compileCodec, compiledSource, type CompileOptions } from "./codec/compile";
+export { registerCodecs, findCodec } from "./codec/registry";
+export { DefinitionError, type DefinitionProblem } from "./schema/model";
+export { md5Hex } from "./schema/md5";

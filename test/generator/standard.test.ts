@@ -1,0 +1,103 @@
+/**
+ * The committed standard bindings (`generated/`, exported as `noros/msgs`) against ROS itself:
+ * every md5sum and full definition text equals what Debian's genpy classes carry. The ground truth
+ * is committed (test/fixtures/std-types.json, written by scripts/std_types.py); when Debian's ROS
+ * is installed the same script also runs live, and `noros-gen --check` proves generated/ is what
+ * the generator makes from Debian's .msg files today.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { codecs, services } from "../../generated/index";
+import { main } from "../../generator/cli";
+import { runCli } from "../helpers/cli";
+import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env";
+
+interface TruthType {
+  type: string;
+  md5sum: string;
+  fullText: string;
+}
+interface Truth {
+  messages: Record<string, TruthType>;
+  services: Record<string, { md5sum: string; request: TruthType; response: TruthType }>;
+}
+
+const root = path.resolve(__dirname, "..", "..");
+
+function compare(truth: Truth): void {
+  const expected = new Map<string, TruthType>(Object.entries(truth.messages));
+  for (const s of Object.values(truth.services)) {
+    expected.set(s.request.type, s.request);
+    expected.set(s.response.type, s.response);
+  }
+  const ours = codecs as Record<string, { md5sum: string; definition: string }>;
+  expect(Object.keys(ours).sort()).toEqual([...expected.keys()].sort());
+  for (const [name, t] of expected) {
+    expect({ name, md5sum: ours[name]!.md5sum }).toEqual({ name, md5sum: t.md5sum });
+    expect({ name, definition: ours[name]!.definition }).toEqual({ name, definition: t.fullText });
+  }
+  const ourServices = services as Record<string, { md5sum: string }>;
+  expect(Object.keys(ourServices).sort()).toEqual(Object.keys(truth.services).sort());
+  for (const [name, s] of Object.entries(truth.services)) {
+    expect({ name, md5sum: ourServices[name]!.md5sum }).toEqual({ name, md5sum: s.md5sum });
+  }
+}
+
+describe("standard bindings", () => {
+  it("match genpy's md5sum and full text for every type and service (committed ground truth)", () => {
+    compare(
+      JSON.parse(readFileSync(path.join(root, "test/fixtures/std-types.json"), "utf8")) as Truth,
+    );
+  });
+
+  it("cover the types a char->uint8 normalisation gets wrong", () => {
+    const c = codecs as Record<string, { md5sum: string }>;
+    expect(c["std_msgs/Char"]!.md5sum).toBe("1bf77f25acecdedba0e224b162199717");
+    expect(c["std_msgs/Byte"]!.md5sum).toBe("ad736a2e8818154c487bb80fe42ce43b");
+    expect(c["rosgraph_msgs/Log"]!.md5sum).toBe("acffd30cd6b6de30f120938c17c593fb");
+    expect(c["diagnostic_msgs/DiagnosticStatus"]!.md5sum).toBe("d0ce08bc6e5ba34c7754f563a9cabaf1");
+  });
+});
+
+describeIf(hasPython("genpy", "genmsg", "std_msgs.msg"), "Debian's genpy is not installed")(
+  "standard bindings against live ROS",
+  () => {
+    it("match what scripts/std_types.py reads from genpy now", () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "noros-std-"));
+      try {
+        const file = path.join(dir, "std-types.json");
+        execFileSync(ROS_PYTHON, [path.join(root, "scripts/std_types.py"), "--out", file], {
+          env: rosEnv,
+          cwd: root,
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        compare(JSON.parse(readFileSync(file, "utf8")) as Truth);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("are what noros-gen makes from Debian's .msg files (noros-gen --check)", async () => {
+      const script = (
+        JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
+          scripts: Record<string, string>;
+        }
+      ).scripts["generate:std"]!;
+      const argv = script.split(/\s+/).slice(2);
+      for (const input of argv.filter((a) => a.startsWith("/usr/share/"))) {
+        expect(existsSync(input)).toBe(true);
+      }
+      const cwd = process.cwd();
+      process.chdir(root);
+      try {
+        const result = await runCli(main, [...argv, "--check"]);
+        expect(result.stderr).toBe("");
+        expect(result.code).toBe(0);
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+  },
+);
