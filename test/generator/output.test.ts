@@ -4,7 +4,6 @@
  * that keep the user's own files.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { main } from "../../generator/cli";
 import { generate } from "../../generator/generate";
