@@ -8,7 +8,8 @@ import { DecodeError, type DecodeOptions, type Duration, type Time } from "./typ
 /** Arrays of zero-size elements (e.g. `std_msgs/Empty[]`) cost nothing on the wire; cap them. */
 const MAX_ZERO_SIZE_COUNT = 1 << 24;
 
-const utf8 = new TextDecoder("utf-8");
+// ignoreBOM: a leading U+FEFF is content (genpy keeps it), not a byte-order mark to drop.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class Reader {
