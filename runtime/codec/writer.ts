@@ -268,6 +268,7 @@ export function fail(path: string, reason: string): EncodeError {
 
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return value.constructor?.name ?? "an object";
   if (typeof value === "string") return `the string ${JSON.stringify(value.slice(0, 40))}`;
