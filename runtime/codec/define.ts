@@ -63,6 +63,7 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
       const w = new Writer(n);
       try {
         write(w, fields);
+        return w.result();
       } catch (error) {
         if (error instanceof RangeError) {
           // The size pass saw a value the write pass did not: a message mutated while encoding.
@@ -74,7 +75,6 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
         }
         throw withType(error);
       }
-      return w.bytes;
     },
     encodedSize(msg): number {
       return size(checkMessage(msg));

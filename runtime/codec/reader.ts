@@ -10,6 +10,13 @@ const MAX_ZERO_SIZE_COUNT = 1 << 24;
 
 // ignoreBOM: a leading U+FEFF is content (genpy keeps it), not a byte-order mark to drop.
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+/** Pool for small numeric arrays (see `Reader.aligned`). */
+const POOL_SIZE = 64 * 1024;
+const POOLED_MAX = 256;
+let pool = new ArrayBuffer(POOL_SIZE);
+let poolBytes = new Uint8Array(pool);
+let poolOffset = 0;
+
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class Reader {
@@ -90,28 +97,36 @@ export class Reader {
   }
 
   int16s(length: number, path: string): Int16Array {
-    return new Int16Array(this.aligned(length, 2, path));
+    const [buffer, offset] = this.aligned(length, 2, path);
+    return new Int16Array(buffer, offset, length);
   }
   uint16s(length: number, path: string): Uint16Array {
-    return new Uint16Array(this.aligned(length, 2, path));
+    const [buffer, offset] = this.aligned(length, 2, path);
+    return new Uint16Array(buffer, offset, length);
   }
   int32s(length: number, path: string): Int32Array {
-    return new Int32Array(this.aligned(length, 4, path));
+    const [buffer, offset] = this.aligned(length, 4, path);
+    return new Int32Array(buffer, offset, length);
   }
   uint32s(length: number, path: string): Uint32Array {
-    return new Uint32Array(this.aligned(length, 4, path));
+    const [buffer, offset] = this.aligned(length, 4, path);
+    return new Uint32Array(buffer, offset, length);
   }
   float32s(length: number, path: string): Float32Array {
-    return new Float32Array(this.aligned(length, 4, path));
+    const [buffer, offset] = this.aligned(length, 4, path);
+    return new Float32Array(buffer, offset, length);
   }
   float64s(length: number, path: string): Float64Array {
-    return new Float64Array(this.aligned(length, 8, path));
+    const [buffer, offset] = this.aligned(length, 8, path);
+    return new Float64Array(buffer, offset, length);
   }
   int64s(length: number, path: string): BigInt64Array {
-    return new BigInt64Array(this.aligned(length, 8, path));
+    const [buffer, offset] = this.aligned(length, 8, path);
+    return new BigInt64Array(buffer, offset, length);
   }
   uint64s(length: number, path: string): BigUint64Array {
-    return new BigUint64Array(this.aligned(length, 8, path));
+    const [buffer, offset] = this.aligned(length, 8, path);
+    return new BigUint64Array(buffer, offset, length);
   }
 
   bools(length: number, path: string): boolean[] {
@@ -149,37 +164,65 @@ export class Reader {
   }
 
   /**
-   * Copies `length` elements of `size` bytes into a fresh buffer (aligned, so a typed array can
-   * sit on it). On a big-endian host the bytes are swapped to host order.
+   * Copies `length` elements of `size` bytes to an aligned place a typed array can sit on, in
+   * host byte order. Small arrays (covariances, fixed arrays) share a pooled buffer, as Node's
+   * Buffer pool does: allocating an ArrayBuffer costs far more than copying a few bytes. The
+   * price: a small decoded array keeps its pool chunk (64 KiB) alive while it lives.
    */
-  private aligned(length: number, size: number, path: string): ArrayBuffer {
+  private aligned(length: number, size: number, path: string): [ArrayBuffer, number] {
     const byteLength = length * size;
     const at = this.need(byteLength, path);
     this.offset = at + byteLength;
-    const start = this.bytes.byteOffset + at;
-    const copy = this.bytes.buffer.slice(start, start + byteLength) as ArrayBuffer;
-    if (!littleEndianHost) swapBytes(new Uint8Array(copy), size);
-    return copy;
+    if (byteLength > POOLED_MAX) {
+      const start = this.bytes.byteOffset + at;
+      const copy = this.bytes.buffer.slice(start, start + byteLength) as ArrayBuffer;
+      if (!littleEndianHost) swapBytes(new Uint8Array(copy), size);
+      return [copy, 0];
+    }
+    let offset = (poolOffset + 7) & ~7;
+    if (offset + byteLength > POOL_SIZE) {
+      pool = new ArrayBuffer(POOL_SIZE);
+      poolBytes = new Uint8Array(pool);
+      offset = 0;
+    }
+    poolOffset = offset + byteLength;
+    const src = this.bytes;
+    for (let k = 0; k < byteLength; k++) poolBytes[offset + k] = src[at + k]!;
+    if (!littleEndianHost) swapBytes(poolBytes.subarray(offset, offset + byteLength), size);
+    return [pool, offset];
   }
 }
 
 /**
- * UTF-8 to string. Short ASCII strings (frame ids, names: the common case) are built directly,
- * which is several times faster than a TextDecoder call; anything else goes to TextDecoder.
- * Invalid UTF-8 becomes U+FFFD, as rospy/genpy decode it.
+ * Recently decoded short ASCII strings, by a hash of their bytes. Frame ids, joint names and
+ * other short strings repeat from message to message: a hit costs one pass over the bytes and no
+ * allocation, and hands back the same string instance (cheaper to compare and to keep).
+ */
+const recent: string[] = new Array<string>(256).fill("");
+
+/**
+ * UTF-8 to string. Invalid UTF-8 becomes U+FFFD, as rospy/genpy decode it; a leading BOM is kept.
  */
 export function decodeUtf8(bytes: Uint8Array, start: number, length: number): string {
   if (length === 0) return "";
-  if (length <= 24) {
-    let s = "";
-    for (let i = start, end = start + length; i < end; i++) {
-      const b = bytes[i]!;
-      if (b >= 0x80) return utf8.decode(bytes.subarray(start, start + length));
-      s += String.fromCharCode(b);
-    }
-    return s;
+  const end = start + length;
+  if (length > 32) return utf8.decode(bytes.subarray(start, end));
+  let hash = length;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) return utf8.decode(bytes.subarray(start, end));
+    hash = (Math.imul(hash, 31) + b) | 0;
   }
-  return utf8.decode(bytes.subarray(start, start + length));
+  const slot = hash & 255;
+  const hit = recent[slot]!;
+  if (hit.length === length) {
+    let k = 0;
+    while (k < length && hit.charCodeAt(k) === bytes[start + k]) k++;
+    if (k === length) return hit;
+  }
+  const s = utf8.decode(bytes.subarray(start, end));
+  recent[slot] = s;
+  return s;
 }
 
 function swapBytes(bytes: Uint8Array, size: number): void {

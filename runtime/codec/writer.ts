@@ -8,15 +8,54 @@ import { DecodeError, EncodeError } from "./types";
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();
+/** Up to this many elements, a typed array is written element by element (no view to create). */
+const SMALL = 16;
+
+/**
+ * Small messages are encoded into a shared pool (as Node's Buffer pool does): allocating a
+ * buffer and a DataView costs more than encoding an Imu. The encoded bytes are then a view into
+ * a 64 KiB chunk, which they keep alive; `slice()` them for a buffer of their own.
+ */
+const POOL_SIZE = 64 * 1024;
+const POOLED_MAX = 4096;
+let pool = new Uint8Array(POOL_SIZE);
+let poolView = new DataView(pool.buffer);
+let poolOffset = 0;
 
 export class Writer {
   readonly bytes: Uint8Array;
   readonly view: DataView;
-  offset = 0;
+  /** Where the message starts in `bytes`; offsets are absolute. */
+  readonly start: number;
+  offset: number;
 
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
+  constructor(readonly size: number) {
+    if (size <= POOLED_MAX) {
+      if (poolOffset + size > POOL_SIZE) {
+        pool = new Uint8Array(POOL_SIZE);
+        poolView = new DataView(pool.buffer);
+        poolOffset = 0;
+      }
+      this.bytes = pool;
+      this.view = poolView;
+      this.start = poolOffset;
+      poolOffset = (poolOffset + size + 7) & ~7;
+    } else {
+      this.bytes = new Uint8Array(size);
+      this.view = new DataView(this.bytes.buffer);
+      this.start = 0;
+    }
+    this.offset = this.start;
+  }
+
+  /** The encoded message; checks that exactly the sized bytes were written. */
+  result(): Uint8Array {
+    if (this.offset !== this.start + this.size) {
+      throw new RangeError(`wrote ${this.offset - this.start} bytes, sized ${this.size}`);
+    }
+    return this.start === 0 && this.bytes.byteLength === this.size
+      ? this.bytes
+      : this.bytes.subarray(this.start, this.start + this.size);
   }
 
   string(value: unknown, path: string): void {
@@ -105,7 +144,13 @@ export class Writer {
 
   float32s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
-    if (value instanceof Float32Array) return this.raw(value, n * 4);
+    if (value instanceof Float32Array) {
+      if (n > SMALL) return this.raw(value, n * 4);
+      const v = this.view;
+      for (let i = 0, o = this.offset; i < n; i++, o += 4) v.setFloat32(o, value[i]!, true);
+      this.offset += n * 4;
+      return;
+    }
     this.elements(value as ArrayLike<unknown>, n, 4, path, (o, x, p) =>
       this.view.setFloat32(o, float(x, p), true),
     );
@@ -113,7 +158,13 @@ export class Writer {
 
   float64s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
-    if (value instanceof Float64Array) return this.raw(value, n * 8);
+    if (value instanceof Float64Array) {
+      if (n > SMALL) return this.raw(value, n * 8);
+      const v = this.view;
+      for (let i = 0, o = this.offset; i < n; i++, o += 8) v.setFloat64(o, value[i]!, true);
+      this.offset += n * 8;
+      return;
+    }
     this.elements(value as ArrayLike<unknown>, n, 8, path, (o, x, p) =>
       this.view.setFloat64(o, float(x, p), true),
     );

@@ -78,7 +78,7 @@ describe("decode errors", () => {
 
   it("rejects a string length past the end", () => {
     const msg = std_msgs.StringCodec.encode({ data: "abc" });
-    new DataView(msg.buffer).setUint32(0, 1000, true);
+    new DataView(msg.buffer, msg.byteOffset).setUint32(0, 1000, true);
     const error = catchError(() => std_msgs.StringCodec.decode(msg)) as DecodeError;
     expect(error.message).toMatch(/data: string length 1000 runs past the end/);
   });
