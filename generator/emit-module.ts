@@ -257,9 +257,28 @@ export function emitPackageModule(input: ModuleInput): string {
   return text;
 }
 
-/** The index module: every package as a namespace, plus merged `codecs` and `services`. */
-export function emitIndexModule(packages: readonly string[], header: string): string {
+export interface IndexOptions {
+  /** Topic -> type name, from a bridge's advertisements (`noros-gen --bridge`). */
+  topics: ReadonlyMap<string, string>;
+  runtimeImport: string;
+  /** Import the standard set too (its type-map augmentation, for topics of standard types). */
+  importMsgs: string | undefined;
+}
+
+/**
+ * The index module: every package as a namespace, merged `codecs` and `services`, and, for
+ * live schemas, the topics with their types (`TopicTypeMap`, so a topic name alone types
+ * `client.subscribe`).
+ */
+export function emitIndexModule(
+  packages: readonly string[],
+  header: string,
+  options: IndexOptions,
+): string {
   const statements: (string | StatementStructures)[] = [];
+  if (options.importMsgs !== undefined) {
+    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: options.importMsgs });
+  }
   for (const p of packages) {
     statements.push({
       kind: StructureKind.ImportDeclaration,
@@ -286,6 +305,46 @@ export function emitIndexModule(packages: readonly string[], header: string): st
             });
             w.write("} as const");
           },
+        },
+      ],
+    });
+  }
+  if (options.topics.size > 0) {
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      docs: [
+        "The topics the bridge advertised when these bindings were generated, with their types.",
+      ],
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: "topics",
+          initializer: (w) => {
+            w.write("{").newLine();
+            w.indent(() => {
+              for (const [topic, type] of options.topics) {
+                w.writeLine(`${JSON.stringify(topic)}: ${JSON.stringify(type)},`);
+              }
+            });
+            w.write("} as const");
+          },
+        },
+      ],
+    });
+    statements.push({
+      kind: StructureKind.Module,
+      name: JSON.stringify(options.runtimeImport),
+      hasDeclareKeyword: true,
+      declarationKind: ModuleDeclarationKind.Module,
+      statements: [
+        {
+          kind: StructureKind.Interface,
+          name: "TopicTypeMap",
+          properties: [...options.topics].map(([topic, type]) => ({
+            name: JSON.stringify(topic),
+            type: JSON.stringify(type),
+          })),
         },
       ],
     });

@@ -10,6 +10,8 @@ export {
   type Duration,
   type MessageTypeMap,
   type ServiceTypeMap,
+  type TopicTypeMap,
+  type TopicMessage,
   type MessageOf,
   DecodeError,
   EncodeError,

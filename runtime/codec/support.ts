@@ -12,7 +12,7 @@ import * as define from "./define";
 import * as registry from "./registry";
 
 export type { Fields } from "./writer";
-export type { Codec, Time, Duration, MessageTypeMap, ServiceTypeMap } from "./types";
+export type { Codec, Time, Duration, MessageTypeMap, ServiceTypeMap, TopicTypeMap } from "./types";
 export type Reader = reader.Reader;
 export type Writer = writer.Writer;
 

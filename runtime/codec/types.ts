@@ -105,3 +105,16 @@ export class EncodeError extends Error {
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface ServiceTypeMap {}
+
+/**
+ * Topics by name, with their type names, augmented by bindings generated from a running bridge
+ * (`noros-gen --bridge`): `"/imu/data": "sensor_msgs/Imu"`. Lets `client.subscribe("/imu/data", cb)`
+ * be typed by the topic name alone.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TopicTypeMap {}
+
+/** The decoded message type of a topic in `TopicTypeMap`. */
+export type TopicMessage<T extends keyof TopicTypeMap> = TopicTypeMap[T] extends string
+  ? MessageOf<TopicTypeMap[T]>
+  : unknown;
