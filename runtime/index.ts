@@ -20,3 +20,34 @@ export { compileCodec, compiledSource, type CompileOptions } from "./codec/compi
 export { registerCodecs, findCodec } from "./codec/registry";
 export { DefinitionError, type DefinitionProblem } from "./schema/model";
 export { md5Hex } from "./schema/md5";
+export * from "./client/index";
+export {
+  TfBuffer,
+  DEFAULT_CACHE_TIME_SEC,
+  type TfBufferOptions,
+  type TfWarning,
+  type TfWarningCode,
+  type WaitOptions,
+  TransformListener,
+  type TfClient,
+  type TfSubscription,
+  type TransformListenerOptions,
+  TransformError,
+  LookupError,
+  ConnectivityError,
+  ExtrapolationError,
+  InvalidArgumentError,
+  TransformTimeoutError,
+  type ExtrapolationDirection,
+  type TransformQuery,
+  type TransformStamped,
+  type TransformStampedInput,
+  type PointStamped,
+  type PointStampedInput,
+  type PoseStamped,
+  type PoseStampedInput,
+  type Vector3Stamped,
+  type Vector3StampedInput,
+  type TFMessage,
+  type TFMessageInput,
+} from "./tf/index";
