@@ -31,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
       default: "noros/support",
       describe: "module the generated code imports its runtime from",
     })
+    .option("augment-module", {
+      type: "string",
+      describe: "module whose MessageTypeMap the output augments (default: --runtime-import)",
+    })
     .option("msgs-import", {
       type: "string",
       default: "noros/msgs",
@@ -71,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     result = generate({
       inputs,
       runtimeImport: args["runtime-import"],
+      ...(args["augment-module"] !== undefined ? { augmentModule: args["augment-module"] } : {}),
       msgsImport: args["msgs-import"] === "none" ? null : args["msgs-import"],
       command: `noros-gen ${argv.filter((a) => a !== "--check").join(" ")}`,
     });

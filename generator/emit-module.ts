@@ -38,6 +38,8 @@ export interface ModuleInput {
   importOf: (pkg: string) => { specifier: string; namespace: boolean };
   /** The runtime support module (`noros/support`), also the target of the type-map augmentation. */
   runtimeImport: string;
+  /** The module declaring `MessageTypeMap`/`ServiceTypeMap`, which the module augments. */
+  augmentModule: string;
   header: string;
 }
 
@@ -228,7 +230,7 @@ export function emitPackageModule(input: ModuleInput): string {
   // One augmentation, so that type names type the client's subscribe/publish/callService.
   statements.push({
     kind: StructureKind.Module,
-    name: JSON.stringify(input.runtimeImport),
+    name: JSON.stringify(input.augmentModule),
     hasDeclareKeyword: true,
     declarationKind: ModuleDeclarationKind.Module,
     statements: [
@@ -260,7 +262,7 @@ export function emitPackageModule(input: ModuleInput): string {
 export interface IndexOptions {
   /** Topic -> type name, from a bridge's advertisements (`noros-gen --bridge`). */
   topics: ReadonlyMap<string, string>;
-  runtimeImport: string;
+  augmentModule: string;
   /** Import the standard set too (its type-map augmentation, for topics of standard types). */
   importMsgs: string | undefined;
 }
@@ -334,7 +336,7 @@ export function emitIndexModule(
     });
     statements.push({
       kind: StructureKind.Module,
-      name: JSON.stringify(options.runtimeImport),
+      name: JSON.stringify(options.augmentModule),
       hasDeclareKeyword: true,
       declarationKind: ModuleDeclarationKind.Module,
       statements: [

@@ -67,7 +67,10 @@ const typesArb: fc.Arbitrary<TypeShape[]> = fc.integer({ min: 1, max: 3 }).chain
 );
 
 function definition(types: TypeShape[]): string {
-  const text = (t: TypeShape) =>
+  // A constant naming each type keeps two types with the same fields apart (the reference
+  // parser merges identical definitions).
+  const text = (t: TypeShape, index: number) =>
+    `int32 TYPE_INDEX=${index}\n` +
     t.fields
       .map((f) => {
         const base = typeof f.type === "number" ? `T${f.type}` : f.type;
@@ -76,8 +79,8 @@ function definition(types: TypeShape[]): string {
       })
       .join("\n");
   return [
-    text(types[0]!),
-    ...types.slice(1).map((t, i) => `${SEP}\nMSG: prop/T${i + 1}\n${text(t)}`),
+    text(types[0]!, 0),
+    ...types.slice(1).map((t, i) => `${SEP}\nMSG: prop/T${i + 1}\n${text(t, i + 1)}`),
   ].join("\n");
 }
 

@@ -1,0 +1,695 @@
+/**
+ * `RosClient`: typed subscribe / publish / services / parameters over the Foxglove WebSocket
+ * protocol, as foxglove_bridge (ROS 1) speaks it.
+ *
+ * State that the server owns (channel ids, service ids, subscriptions, client channels) lives only
+ * as long as one socket; what the user asked for (subscriptions, publishers) lives in the client
+ * and is replayed on every new socket. So a bridge restart, a network drop or a new `sessionId`
+ * all take the same path: forget the server's state, wait for its `serverInfo` and `advertise`,
+ * subscribe and advertise again.
+ *
+ * This file is the wiring: the connection lifecycle and frame dispatch. The parts live next to
+ * it: subscriptions.ts, publishers.ts, services.ts, parameters.ts.
+ */
+import type { Encodable, MessageOf } from "../codec/types";
+import { MessageIterator } from "./bounded-queue";
+import { Connection, type SocketClosed } from "./connection";
+import { ANY_TYPE, type ClientContext } from "./context";
+import { describeError, RosClientError } from "./errors";
+import { TypedEmitter } from "./events";
+import { Parameters, toParameters, type ParameterOp } from "./parameters";
+import {
+  describeFrame,
+  parseBinaryFrame,
+  parseTextFrame,
+  ProtocolError,
+  type ParameterValue,
+  type ServerInfo,
+  type TextServerMessage,
+} from "./protocol";
+import { Publishers } from "./publishers";
+import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs";
+import { Services } from "./services";
+import { Subscriptions } from "./subscriptions";
+import type {
+  AdvertiseOptions,
+  DisconnectEvent,
+  MessageCallback,
+  MessagesOptions,
+  MessageStream,
+  MessageTypeName,
+  Publisher,
+  RawMessageCallback,
+  ReceivedMessage,
+  RequestOptions,
+  RosClientEvents,
+  RosClientOptions,
+  RosClientWarning,
+  ServiceInfo,
+  ServiceRequestOf,
+  ServiceResponseOf,
+  ServiceTypeName,
+  Subscription,
+  TopicInfo,
+} from "./types";
+import { defaultWebSocket } from "./websocket";
+
+export { ANY_TYPE };
+
+export type ClientState = "connecting" | "connected" | "reconnecting" | "closed";
+
+/** Something awaited until the client's state satisfies `check` (re-run after each change). */
+interface Waiter {
+  check: () => boolean;
+  resolve: () => void;
+  reject: (error: RosClientError) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const STATUS_LEVELS = ["info", "warning", "error"] as const;
+
+export class RosClient extends TypedEmitter<RosClientEvents> {
+  readonly url: string;
+  readonly #connection: Connection;
+  readonly #reconnect: boolean;
+  readonly #messageBufferSize: number;
+  readonly #requestTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
+
+  readonly #ctx: ClientContext;
+  readonly #subscriptions: Subscriptions;
+  readonly #publishers: Publishers;
+  readonly #services: Services;
+  readonly #parameters: Parameters;
+  readonly #streams = new Set<MessageIterator<ReceivedMessage<unknown>>>();
+  readonly #waiters = new Set<Waiter>();
+
+  #state: ClientState = "connecting";
+  /** The current socket got `serverInfo`: server state is valid and requests can be sent. */
+  #ready = false;
+  #serverInfo: ServerInfo | undefined;
+  #protocol = "";
+  #lastSessionId: string | undefined;
+  #everConnected = false;
+  /** Why the last attempt failed (for the `connected()` timeout message). */
+  #lastConnectionError: Error | undefined;
+  /** The last connection error reported: a streak of identical failures is reported once. */
+  #reportedConnectionError: string | undefined;
+  /** Why the client stopped when it was not `close()`d (connection lost, reconnect off). */
+  #stoppedBy: RosClientError | undefined;
+  #closePromise: Promise<void> | undefined;
+  readonly #warnedOps = new Set<string>();
+
+  constructor(url: string, options: RosClientOptions = {}) {
+    super();
+    this.url = url;
+    const reconnect = options.reconnect ?? true;
+    this.#reconnect = reconnect !== false;
+    this.#messageBufferSize = positiveInteger(
+      options.messageBufferSize ?? 100,
+      "messageBufferSize",
+    );
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#connection = new Connection(
+      url,
+      options.WebSocket ?? defaultWebSocket(),
+      {
+        open: (protocol) => this.#onSocketOpen(protocol),
+        frame: (data) => this.#onFrame(data),
+        closed: (info) => this.#onSocketClosed(info),
+      },
+      reconnect === true ? {} : reconnect,
+    );
+    const ctx = this.#makeContext();
+    this.#ctx = ctx;
+    this.#subscriptions = new Subscriptions(ctx);
+    this.#publishers = new Publishers(ctx, {
+      queueSize: positiveInteger(options.publishQueueSize ?? 100, "publishQueueSize"),
+      // Without reconnect, a lost connection is final: publishing then fails loudly.
+      mayQueue: () => this.#reconnect || !this.#everConnected || this.#ready,
+      onDrop: (topic, dropped) => this.emit("drop", { kind: "publish-queue", topic, dropped }),
+    });
+    this.#services = new Services(ctx);
+    this.#parameters = new Parameters(ctx);
+    this.#connection.start();
+  }
+
+  /** What the parts (subscriptions, publishers, services, parameters) use of the client. */
+  #makeContext(): ClientContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below needs it
+    const client = this;
+    return {
+      codecs: new SchemaCodecs(),
+      get ready() {
+        return client.#ready;
+      },
+      send: (data) => this.#connection.send(data),
+      report: (error) => this.#report(error),
+      warn: (warning) => this.#warn(warning),
+    };
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** The current server's `serverInfo`, once connected. */
+  get serverInfo(): ServerInfo | undefined {
+    return this.#serverInfo;
+  }
+
+  /**
+   * Resolves with the server's `serverInfo` once connected. Without reconnect, rejects when the
+   * attempt fails; with reconnect, keeps waiting through attempts for up to `timeoutMs`
+   * (default `connectTimeoutMs`, `Infinity` waits for ever), then rejects naming the last error.
+   */
+  async connected(options: { timeoutMs?: number } = {}): Promise<ServerInfo> {
+    const timeoutMs = options.timeoutMs ?? this.#connectTimeoutMs;
+    await this.#waitFor(
+      () => this.#ready,
+      timeoutMs,
+      () => {
+        const last = this.#lastConnectionError;
+        const detail =
+          last === undefined
+            ? ""
+            : ` (${this.#connection.failedAttempts} failed attempts; last error: ${last.message})`;
+        return new RosClientError(
+          "connection",
+          `could not connect to ${this.url} within ${timeoutMs} ms${detail}`,
+          { url: this.url },
+        );
+      },
+    );
+    return this.#serverInfo as ServerInfo;
+  }
+
+  /** Stops for good: ends subscriptions and streams, rejects pending requests, closes the socket. */
+  close(): Promise<void> {
+    if (this.#closePromise !== undefined) return this.#closePromise;
+    this.#state = "closed";
+    const closed = () => new RosClientError("closed", `client for ${this.url} was closed`);
+    this.#failRequests(closed);
+    for (const waiter of [...this.#waiters]) this.#settleWaiter(waiter, closed());
+    this.#endStreams();
+    this.#subscriptions.closeAll();
+    this.#publishers.closeAll(closed());
+    this.#closePromise = this.#connection.close();
+    return this.#closePromise;
+  }
+
+  #onSocketOpen(protocol: string): void {
+    this.#protocol = protocol;
+    this.#lastConnectionError = undefined;
+    this.#reportedConnectionError = undefined;
+  }
+
+  #onSocketClosed(info: SocketClosed): void {
+    const wasReady = this.#ready;
+    this.#resetServerState();
+    const error = info.error;
+    if (error !== undefined) this.#lastConnectionError = error;
+    if (this.#state === "closed") {
+      if (wasReady) this.emit("disconnect", { code: info.code, reason: info.reason });
+      return;
+    }
+    const reason = info.reason === "" ? "" : `: ${info.reason}`;
+    this.#failRequests(
+      () =>
+        new RosClientError(
+          "connection",
+          `connection to ${this.url} lost (code ${info.code}${reason})`,
+          {
+            url: this.url,
+          },
+        ),
+    );
+    if (wasReady) {
+      const event: DisconnectEvent = { code: info.code, reason: info.reason };
+      if (error !== undefined) event.error = error;
+      if (info.retryInMs !== undefined) event.retryInMs = info.retryInMs;
+      this.emit("disconnect", event);
+    } else if (error !== undefined && error.message !== this.#reportedConnectionError) {
+      // A failed attempt. While the bridge stays down every retry fails the same way: report the
+      // first failure of a streak, then only a different one.
+      this.#reportedConnectionError = error.message;
+      this.#report(
+        new RosClientError("connection", error.message, { url: this.url, cause: error }),
+      );
+    }
+    if (info.retryInMs === undefined) {
+      // No further attempt: everything waiting for a connection fails now.
+      this.#state = "closed";
+      this.#stoppedBy = new RosClientError(
+        "connection",
+        error?.message ??
+          `connection to ${this.url} closed (code ${info.code}) and reconnect is off`,
+        { url: this.url },
+      );
+      for (const waiter of [...this.#waiters]) this.#settleWaiter(waiter, this.#stoppedBy);
+      this.#endStreams();
+    } else {
+      this.#state = this.#everConnected ? "reconnecting" : "connecting";
+    }
+  }
+
+  /** Forgets everything the server said on the socket that just ended. */
+  #resetServerState(): void {
+    this.#ready = false;
+    this.#subscriptions.resetSocket();
+    this.#services.resetSocket();
+    this.#publishers.resetSocket();
+  }
+
+  #onServerInfo(info: ServerInfo): void {
+    // A second serverInfo on one socket means a new server session: start over as after a drop.
+    if (this.#ready) this.#resetServerState();
+    const sessionChanged =
+      this.#lastSessionId !== undefined && info.sessionId !== this.#lastSessionId;
+    const reconnected = this.#everConnected;
+    this.#serverInfo = info;
+    this.#lastSessionId = info.sessionId;
+    this.#everConnected = true;
+    this.#ready = true;
+    this.#state = "connected";
+    this.#connection.markHealthy();
+    const encodings = info.supportedEncodings;
+    if (encodings !== undefined && !encodings.includes(MESSAGE_ENCODING)) {
+      this.#report(
+        new RosClientError(
+          "unsupported",
+          `server "${info.name}" supports encodings [${encodings.join(", ")}], ` +
+            `not "${MESSAGE_ENCODING}": it is not a ROS 1 bridge`,
+          { url: this.url },
+        ),
+      );
+    }
+    const event = { serverInfo: info, protocol: this.#protocol, reconnected, sessionChanged };
+    this.emit("connect", event);
+    if (reconnected) this.emit("reconnect", event);
+    this.#publishers.advertiseAll();
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  #onFrame(data: string | Uint8Array): void {
+    // Nothing may escape into the socket's event handler: in Node it would end the process.
+    try {
+      if (typeof data === "string") this.#onText(data);
+      else this.#onBinary(data);
+    } catch (error) {
+      this.#report(
+        error instanceof RosClientError
+          ? error
+          : new RosClientError("protocol", `failed to handle a frame: ${describeError(error)}`, {
+              frame: describeFrame(data),
+              cause: error,
+            }),
+      );
+    }
+  }
+
+  #onBinary(bytes: Uint8Array): void {
+    let frame;
+    try {
+      frame = parseBinaryFrame(bytes);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.#reportMalformed(error);
+      return;
+    }
+    switch (frame.op) {
+      case "messageData":
+        this.#subscriptions.onMessageData(frame);
+        return;
+      case "serviceCallResponse":
+        this.#services.onResponse(frame, bytes);
+        return;
+      case "time":
+        this.emit("time", frame.timeNs);
+        return;
+      case "ignored":
+        return;
+    }
+  }
+
+  #onText(text: string): void {
+    let msg: TextServerMessage;
+    try {
+      msg = parseTextFrame(text);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.#reportMalformed(error);
+      return;
+    }
+    if (!this.#ready && msg.op !== "serverInfo" && msg.op !== "status") {
+      const frame = describeFrame(text);
+      this.#report(
+        new RosClientError("protocol", `"${msg.op}" before serverInfo; ignored`, { frame }),
+      );
+      return;
+    }
+    switch (msg.op) {
+      case "serverInfo":
+        this.#onServerInfo(msg);
+        break;
+      case "status":
+        this.emit("status", {
+          level: STATUS_LEVELS[msg.level],
+          message: msg.message,
+          ...(msg.id === undefined ? {} : { id: msg.id }),
+        });
+        break;
+      case "advertise": {
+        this.#reportInvalid("channel", msg.invalid, text);
+        const added = this.#subscriptions.onAdvertise(msg.channels);
+        if (added.length > 0) this.emit("advertise", added);
+        break;
+      }
+      case "unadvertise": {
+        const removed = this.#subscriptions.onUnadvertise(msg.channelIds);
+        if (removed.length > 0) this.emit("unadvertise", removed);
+        break;
+      }
+      case "advertiseServices":
+        this.#reportInvalid("service", msg.invalid, text);
+        this.#services.onAdvertise(msg.services);
+        break;
+      case "unadvertiseServices":
+        this.#services.onUnadvertise(msg.serviceIds);
+        break;
+      case "parameterValues":
+        this.#parameters.onValues(msg.parameters, msg.id);
+        break;
+      case "serviceCallFailure":
+        this.#services.onFailure(msg.serviceId, msg.callId, msg.message);
+        break;
+      case "removeStatus":
+      case "connectionGraphUpdate":
+        break;
+      case "unknown":
+        if (!this.#warnedOps.has(msg.name)) {
+          this.#warnedOps.add(msg.name);
+          this.#warn({
+            kind: "protocol",
+            message: `ignoring unknown op "${msg.name}" from the server`,
+          });
+        }
+        break;
+    }
+    this.#checkWaiters();
+  }
+
+  #reportMalformed(error: ProtocolError): void {
+    this.#report(
+      new RosClientError("protocol", `malformed frame: ${error.message}`, { frame: error.frame }),
+    );
+  }
+
+  #reportInvalid(what: string, invalid: { reason: string }[], text: string): void {
+    for (const bad of invalid) {
+      this.#report(
+        new RosClientError("protocol", `ignored an invalid ${what}: ${bad.reason}`, {
+          frame: describeFrame(text),
+        }),
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  /**
+   * Calls `callback` with every message on `topic`, decoded as `datatype` (typed through
+   * `MessageTypeMap`; `"*"` accepts any type). Waits for the topic if it is not advertised yet,
+   * and subscribes again after reconnecting. Subscribers of one topic share each decoded message.
+   * `uint8[]` fields are views into the received frame (which is not reused).
+   */
+  subscribe<K extends MessageTypeName>(
+    topic: string,
+    datatype: K,
+    callback: MessageCallback<MessageOf<K>>,
+  ): Subscription {
+    this.#assertOpen();
+    return this.#subscriptions.add(
+      topic,
+      datatype,
+      undefined,
+      callback as MessageCallback<unknown>,
+    );
+  }
+
+  /** Like `subscribe`, without decoding: the ROS 1 serialized bytes (e.g. to record a bag). */
+  subscribeRaw(topic: string, datatype: string, callback: RawMessageCallback): Subscription {
+    this.#assertOpen();
+    return this.#subscriptions.add(topic, datatype, callback, undefined);
+  }
+
+  /**
+   * The messages of `topic` as an async iterable. A slow loop keeps the newest `bufferSize`
+   * messages and drops older ones (counted in `dropped`, reported as `drop` events). It ends when
+   * the loop breaks or the client closes.
+   */
+  messages<K extends MessageTypeName>(
+    topic: string,
+    datatype: K,
+    options: MessagesOptions = {},
+  ): MessageStream<MessageOf<K>> {
+    const bufferSize = positiveInteger(options.bufferSize ?? this.#messageBufferSize, "bufferSize");
+    const stream = new MessageIterator<ReceivedMessage<MessageOf<K>>>(
+      bufferSize,
+      (dropped) => this.emit("drop", { kind: "message-buffer", topic, dropped }),
+      // Only a live stream calls this, and a live stream has its subscription.
+      () => {
+        subscription.unsubscribe();
+        this.#streams.delete(stream as MessageIterator<ReceivedMessage<unknown>>);
+      },
+    );
+    if (this.#state === "closed") {
+      stream.end();
+      return stream;
+    }
+    this.#streams.add(stream as MessageIterator<ReceivedMessage<unknown>>);
+    const subscription = this.subscribe(topic, datatype, (msg, receiveTimeNs, info) =>
+      stream.push({ msg, receiveTimeNs, info }),
+    );
+    return stream;
+  }
+
+  /** Topics the server advertises now. */
+  topics(): TopicInfo[] {
+    return this.#subscriptions.channels().map((c) => ({ topic: c.topic, datatype: c.schemaName }));
+  }
+
+  /** Services the server advertises now. */
+  services(): ServiceInfo[] {
+    return this.#services.list();
+  }
+
+  /**
+   * Advertises `topic` with `datatype` and returns a publisher. Waits for the first connection.
+   * The codec is compiled from `options.definition` when given, else the generated one, else one
+   * compiled from a definition the server already advertises for that type.
+   */
+  async advertise<K extends MessageTypeName>(
+    topic: string,
+    datatype: K,
+    options: AdvertiseOptions = {},
+  ): Promise<Publisher<MessageOf<K>>> {
+    this.#assertOpen();
+    const info = await this.connected();
+    const context = { topic, datatype };
+    if (!info.capabilities.includes("clientPublish")) {
+      const message = `server "${info.name}" does not accept client publishing`;
+      throw new RosClientError("unsupported", message, context);
+    }
+    const channels = this.#subscriptions.channels();
+    const conflict = channels.find((c) => c.topic === topic && c.schemaName !== datatype);
+    if (conflict !== undefined) {
+      throw new RosClientError(
+        "request",
+        `cannot advertise ${topic} as ${datatype}: the server has it as ${conflict.schemaName}`,
+        context,
+      );
+    }
+    const advertised = channels.find((c) => c.schemaName === datatype && c.schema !== "")?.schema;
+    const codec = this.#ctx.codecs.forPublishing(datatype, options.definition, advertised);
+    if ("error" in codec) {
+      throw new RosClientError("schema", `cannot publish ${topic}: ${codec.error}`, context);
+    }
+    return this.#publishers.create<MessageOf<K>>(topic, datatype, codec);
+  }
+
+  // ---------------------------------------------------------------- services and parameters
+
+  /**
+   * Calls service `name` of type `datatype` (typed through `ServiceTypeMap`; `"*"` accepts any).
+   * Waits for the connection and for the service to be advertised, all within `timeoutMs`.
+   * Rejects with a `RosClientError`: `service-failure` (the server's message), `timeout`,
+   * `connection` (lost during the call), `request` (type mismatch, bad request), `schema`.
+   */
+  async callService<K extends ServiceTypeName>(
+    name: string,
+    datatype: K,
+    request: Encodable<ServiceRequestOf<K>>,
+    options: RequestOptions = {},
+  ): Promise<ServiceResponseOf<K>> {
+    this.#assertOpen();
+    const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    await this.#waitFor(
+      () => this.#ready && this.#services.find(name) !== undefined,
+      timeoutMs,
+      () =>
+        new RosClientError(
+          "timeout",
+          this.#ready
+            ? `service ${name} is not advertised by the server (waited ${timeoutMs} ms)`
+            : `could not reach the server to call ${name} within ${timeoutMs} ms`,
+          { service: name, datatype },
+        ),
+    );
+    const service = this.#services.find(name)!;
+    const info = this.#serverInfo!;
+    const context = { service: name, datatype: service.type, serviceId: service.id };
+    if (!info.capabilities.includes("services")) {
+      const message = `server "${info.name}" does not offer service calls`;
+      throw new RosClientError("unsupported", message, context);
+    }
+    if (datatype !== ANY_TYPE && service.type !== datatype) {
+      throw new RosClientError(
+        "request",
+        `service ${name} has type ${service.type} on the server, called as ${datatype}`,
+        context,
+      );
+    }
+    const response = await this.#services.call(service, request, deadline, timeoutMs);
+    return response as ServiceResponseOf<K>;
+  }
+
+  /** Values of the named parameters that exist (absent ones are left out). */
+  getParameters(
+    names: string[],
+    options: RequestOptions = {},
+  ): Promise<Record<string, ParameterValue>> {
+    return this.#parameterRequest("getParameters", { parameterNames: names }, options);
+  }
+
+  /**
+   * Sets parameters; resolves with the values the server reports back. Non-integer numbers are
+   * sent as `float64` (ROS doubles); integers as ROS ints.
+   */
+  setParameters(
+    values: Record<string, ParameterValue>,
+    options: RequestOptions = {},
+  ): Promise<Record<string, ParameterValue>> {
+    return this.#parameterRequest("setParameters", { parameters: toParameters(values) }, options);
+  }
+
+  async #parameterRequest(
+    op: ParameterOp,
+    body: object,
+    options: RequestOptions,
+  ): Promise<Record<string, ParameterValue>> {
+    this.#assertOpen();
+    const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    await this.#waitFor(
+      () => this.#ready,
+      timeoutMs,
+      () =>
+        new RosClientError(
+          "timeout",
+          `could not reach the server for ${op} within ${timeoutMs} ms`,
+        ),
+    );
+    const info = this.#serverInfo!;
+    if (!info.capabilities.includes("parameters")) {
+      throw new RosClientError("unsupported", `server "${info.name}" does not offer parameters`);
+    }
+    return this.#parameters.request(op, body, deadline, timeoutMs);
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  #assertOpen(): void {
+    if (this.#state === "closed") throw this.#closedError();
+  }
+
+  #closedError(): RosClientError {
+    return (
+      this.#stoppedBy ??
+      new RosClientError("closed", `client for ${this.url} is closed`, { url: this.url })
+    );
+  }
+
+  /** Resolves once `check()` holds (re-checked after every server message), or rejects. */
+  #waitFor(
+    check: () => boolean,
+    timeoutMs: number,
+    onTimeout: () => RosClientError,
+  ): Promise<void> {
+    if (this.#state === "closed") return Promise.reject(this.#closedError());
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { check, resolve, reject, timer: undefined };
+      if (Number.isFinite(timeoutMs)) {
+        const expire = () => this.#settleWaiter(waiter, onTimeout());
+        waiter.timer = setTimeout(expire, Math.max(0, timeoutMs));
+      }
+      this.#waiters.add(waiter);
+    });
+  }
+
+  #checkWaiters(): void {
+    for (const waiter of [...this.#waiters]) if (waiter.check()) this.#settleWaiter(waiter);
+  }
+
+  #settleWaiter(waiter: Waiter, error?: RosClientError): void {
+    if (!this.#waiters.delete(waiter)) return;
+    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+    if (error === undefined) waiter.resolve();
+    else waiter.reject(error);
+  }
+
+  /** Rejects service calls and parameter requests in flight. */
+  #failRequests(makeError: () => RosClientError): void {
+    this.#services.failAll(makeError);
+    this.#parameters.failAll(makeError);
+  }
+
+  #endStreams(): void {
+    for (const stream of this.#streams) stream.end();
+    this.#streams.clear();
+  }
+
+  /** An `error` event; printed when nobody listens, so that no problem goes unnoticed. */
+  #report(error: RosClientError): void {
+    if (!this.emit("error", error)) console.warn(`noros: ${error.message}`);
+  }
+
+  #warn(warning: RosClientWarning): void {
+    if (!this.emit("warning", warning)) console.warn(`noros: ${warning.message}`);
+  }
+
+  protected override listenerThrew(event: string, error: unknown): void {
+    if (event === "error" || event === "warning") {
+      super.listenerThrew(event, error);
+      return;
+    }
+    this.#report(
+      new RosClientError("callback", `"${event}" listener threw: ${describeError(error)}`, {
+        cause: error,
+      }),
+    );
+  }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

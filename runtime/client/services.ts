@@ -1,0 +1,269 @@
+/**
+ * Service calls: the services the server advertises on the current socket (both the legacy
+ * `requestSchema`/`responseSchema` strings of foxglove_bridge 0.8.5 and the newer
+ * `request`/`response` objects), their codecs, and the calls in flight by call id. A call ends
+ * with the decoded response, or a rejection for `serviceCallFailure`, a timeout, the service
+ * going away or the connection dropping.
+ */
+import type { Codec, Encodable } from "../codec/types";
+import type { ClientContext } from "./context";
+import { describeError, RosClientError, type RosClientErrorContext } from "./errors";
+import {
+  describeFrame,
+  encodeServiceCallRequest,
+  type Service,
+  type ServiceCallResponseFrame,
+} from "./protocol";
+import { MESSAGE_ENCODING, unsupportedEncoding } from "./schema-codecs";
+import type { ServiceInfo } from "./types";
+
+interface ServiceCodecs {
+  request: Codec;
+  response: Codec;
+}
+
+interface PendingCall {
+  service: Service;
+  response: Codec;
+  resolve: (value: unknown) => void;
+  reject: (error: RosClientError) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class Services {
+  readonly #ctx: ClientContext;
+  readonly #services = new Map<number, Service>();
+  readonly #codecs = new Map<number, ServiceCodecs>();
+  readonly #pending = new Map<number, PendingCall>();
+  #nextCallId = 1;
+
+  constructor(ctx: ClientContext) {
+    this.#ctx = ctx;
+  }
+
+  find(name: string): Service | undefined {
+    for (const service of this.#services.values()) if (service.name === name) return service;
+    return undefined;
+  }
+
+  list(): ServiceInfo[] {
+    return [...this.#services.values()].map((s) => ({ name: s.name, datatype: s.type }));
+  }
+
+  onAdvertise(services: Service[]): void {
+    for (const service of services) {
+      this.#services.set(service.id, service);
+      this.#codecs.delete(service.id);
+    }
+  }
+
+  onUnadvertise(serviceIds: number[]): void {
+    for (const id of serviceIds) {
+      this.#services.delete(id);
+      this.#codecs.delete(id);
+      for (const [callId, pending] of [...this.#pending]) {
+        if (pending.service.id !== id) continue;
+        this.#finish(callId);
+        pending.reject(
+          new RosClientError(
+            "service-failure",
+            `service ${pending.service.name} went away during the call`,
+            { service: pending.service.name, serviceId: id, callId },
+          ),
+        );
+      }
+    }
+  }
+
+  /** The socket ended: service ids were the server's. (Calls in flight are failed separately.) */
+  resetSocket(): void {
+    this.#services.clear();
+    this.#codecs.clear();
+  }
+
+  /** Rejects every call in flight. */
+  failAll(makeError: () => RosClientError): void {
+    for (const [callId, pending] of [...this.#pending]) {
+      this.#finish(callId);
+      pending.reject(makeError());
+    }
+  }
+
+  /**
+   * Encodes `request` (throws a `request` error if it does not fit), sends it and awaits the
+   * answer until `deadline` (a `Date.now()` time; the reported limit is `timeoutMs`).
+   */
+  call(service: Service, request: unknown, deadline: number, timeoutMs: number): Promise<unknown> {
+    const context = { service: service.name, datatype: service.type, serviceId: service.id };
+    const codecs = this.#codecsFor(service);
+    let payload: Uint8Array;
+    try {
+      payload = codecs.request.encode(request as Encodable<unknown>);
+    } catch (error) {
+      throw new RosClientError(
+        "request",
+        `bad request for ${service.name}: ${describeError(error)}`,
+        { ...context, cause: error },
+      );
+    }
+    const callId = this.#nextCallId++;
+    return new Promise((resolve, reject) => {
+      const pending: PendingCall = {
+        service,
+        response: codecs.response,
+        resolve,
+        reject,
+        timer: undefined,
+      };
+      if (Number.isFinite(deadline)) {
+        pending.timer = setTimeout(
+          () => {
+            this.#finish(callId);
+            reject(
+              new RosClientError(
+                "timeout",
+                `service ${service.name} did not answer within ${timeoutMs} ms`,
+                { ...context, callId },
+              ),
+            );
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+      }
+      this.#pending.set(callId, pending);
+      const frame = encodeServiceCallRequest(service.id, callId, MESSAGE_ENCODING, payload);
+      if (!this.#ctx.send(frame)) {
+        this.#finish(callId);
+        reject(
+          new RosClientError("connection", `cannot call ${service.name}: not connected`, context),
+        );
+      }
+    });
+  }
+
+  onResponse(frame: ServiceCallResponseFrame, bytes: Uint8Array): void {
+    const pending = this.#pending.get(frame.callId);
+    if (pending === undefined) {
+      if (frame.callId < this.#nextCallId) return; // the answer to a call that timed out
+      this.#ctx.report(
+        new RosClientError("protocol", `service response for unknown call id ${frame.callId}`, {
+          serviceId: frame.serviceId,
+          callId: frame.callId,
+          frame: describeFrame(bytes),
+        }),
+      );
+      return;
+    }
+    this.#finish(frame.callId);
+    const { service } = pending;
+    const context: RosClientErrorContext = {
+      service: service.name,
+      datatype: service.type,
+      serviceId: frame.serviceId,
+      callId: frame.callId,
+    };
+    if (frame.serviceId !== service.id) {
+      pending.reject(
+        new RosClientError(
+          "protocol",
+          `response to call ${frame.callId} names service id ${frame.serviceId}, ` +
+            `the call went to ${service.id}`,
+          context,
+        ),
+      );
+    } else if (frame.encoding !== MESSAGE_ENCODING) {
+      pending.reject(
+        new RosClientError(
+          "schema",
+          `service ${service.name} answered in encoding "${frame.encoding}"`,
+          context,
+        ),
+      );
+    } else {
+      try {
+        pending.resolve(pending.response.decode(frame.payload, { strict: true }));
+      } catch (error) {
+        pending.reject(
+          new RosClientError(
+            "decode",
+            `cannot decode the response of ${service.name}: ${describeError(error)}`,
+            { ...context, cause: error },
+          ),
+        );
+      }
+    }
+  }
+
+  onFailure(serviceId: number, callId: number, message: string): void {
+    const pending = this.#pending.get(callId);
+    if (pending === undefined) return; // already timed out
+    this.#finish(callId);
+    pending.reject(
+      new RosClientError(
+        "service-failure",
+        `service ${pending.service.name} (${pending.service.type}) failed: ${message}`,
+        { service: pending.service.name, serviceId, callId },
+      ),
+    );
+  }
+
+  #finish(callId: number): void {
+    const pending = this.#pending.get(callId);
+    if (pending?.timer !== undefined) clearTimeout(pending.timer);
+    this.#pending.delete(callId);
+  }
+
+  /** Request and response codecs of a service, from its advertised definitions (either form). */
+  #codecsFor(service: Service): ServiceCodecs {
+    let codecs = this.#codecs.get(service.id);
+    if (codecs === undefined) {
+      codecs = {
+        request: this.#partCodec(service, "request"),
+        response: this.#partCodec(service, "response"),
+      };
+      this.#codecs.set(service.id, codecs);
+    }
+    return codecs;
+  }
+
+  #partCodec(service: Service, which: "request" | "response"): Codec {
+    const modern = service[which];
+    const legacy = which === "request" ? service.requestSchema : service.responseSchema;
+    // ROS 1 names the parts `pkg/SrvRequest` and `pkg/SrvResponse` (as genpy does).
+    const datatype =
+      modern?.schemaName ?? `${service.type}${which === "request" ? "Request" : "Response"}`;
+    const context = { service: service.name, datatype, serviceId: service.id };
+    if (modern !== undefined) {
+      const unsupported = unsupportedEncoding(modern.encoding, modern.schemaEncoding);
+      if (unsupported !== undefined) {
+        throw new RosClientError(
+          "schema",
+          `cannot call ${service.name}: ${which} ${unsupported}`,
+          context,
+        );
+      }
+    }
+    const resolution = this.#ctx.codecs.resolve(datatype, modern?.schema ?? legacy ?? "");
+    if ("error" in resolution) {
+      throw new RosClientError(
+        "schema",
+        `cannot call ${service.name}: ${resolution.error}`,
+        context,
+      );
+    }
+    if (resolution.mismatch !== undefined) {
+      const { generatedMd5, advertisedMd5 } = resolution.mismatch;
+      this.#ctx.warn({
+        kind: "schema-mismatch",
+        message:
+          `service ${service.name}: the server's definition of ${datatype} (md5 ${advertisedMd5}) ` +
+          `differs from the generated one (md5 ${generatedMd5}); using the server's definition`,
+        service: service.name,
+        datatype,
+        generatedMd5,
+        advertisedMd5,
+      });
+    }
+    return resolution.codec;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The client's public types. Message and service types are looked up by name in
+ * `MessageTypeMap` / `ServiceTypeMap`, which generated modules augment; names not in the maps are
+ * allowed and give `unknown` (data decoded with a codec compiled from the server's definition).
+ */
+import type { Encodable, MessageOf, MessageTypeMap, ServiceTypeMap } from "../codec/types";
+import type { ReconnectOptions } from "./backoff";
+import type { RosClientError } from "./errors";
+import type { ParameterValue, ServerInfo } from "./protocol";
+import type { WebSocketConstructor } from "./websocket";
+
+/** A message type name: a generated one (completed by editors) or any other `pkg/Type`. */
+// `string & {}` keeps the known names as suggestions instead of collapsing the union to `string`.
+export type MessageTypeName = keyof MessageTypeMap | (string & {});
+export type ServiceTypeName = keyof ServiceTypeMap | (string & {});
+
+export type ServiceRequestOf<K extends string> = K extends keyof ServiceTypeMap
+  ? ServiceTypeMap[K] extends { request: infer R }
+    ? R
+    : unknown
+  : unknown;
+export type ServiceResponseOf<K extends string> = K extends keyof ServiceTypeMap
+  ? ServiceTypeMap[K] extends { response: infer R }
+    ? R
+    : unknown
+  : unknown;
+
+export type { ParameterValue, ServerInfo };
+
+/** What the server says about a channel a message came from. */
+export interface MessageInfo {
+  topic: string;
+  /** The type the server advertised for the channel (`pkg/Type`). */
+  datatype: string;
+  /** The full definition text the server advertised ("" when it had none). */
+  definition: string;
+  /** The server's channel id (it changes when the bridge restarts). */
+  channelId: number;
+}
+
+export type MessageCallback<T> = (msg: T, receiveTimeNs: bigint, info: MessageInfo) => void;
+export type RawMessageCallback = (
+  bytes: Uint8Array,
+  receiveTimeNs: bigint,
+  info: MessageInfo,
+) => void;
+
+export interface Subscription {
+  readonly topic: string;
+  readonly datatype: string;
+  /** Stops delivery; the server subscription ends when the topic has no subscriber left. */
+  unsubscribe(): void;
+}
+
+export interface Publisher<T> {
+  readonly topic: string;
+  readonly datatype: string;
+  /**
+   * Encodes and sends `msg` (an `EncodeError` is thrown here, naming the bad field). While the
+   * connection is down, messages are queued (up to `publishQueueSize`, oldest dropped first with
+   * a `drop` event) and sent in order after reconnecting.
+   */
+  publish(msg: Encodable<T>): void;
+  /** Messages waiting for the connection. */
+  readonly queued: number;
+  /** Messages dropped from the queue so far. */
+  readonly dropped: number;
+  unadvertise(): void;
+}
+
+export interface ReceivedMessage<T> {
+  msg: T;
+  receiveTimeNs: bigint;
+  info: MessageInfo;
+}
+
+/** `client.messages()`: ends when the client closes or the loop breaks. */
+export interface MessageStream<T> extends AsyncIterableIterator<ReceivedMessage<T>> {
+  /** Messages dropped because the consumer fell `bufferSize` messages behind. */
+  readonly dropped: number;
+  /** Ends the stream and its subscription (what `break` in `for await` calls). */
+  return(): Promise<IteratorResult<ReceivedMessage<T>>>;
+}
+
+export interface TopicInfo {
+  topic: string;
+  datatype: string;
+}
+export interface ServiceInfo {
+  name: string;
+  datatype: string;
+}
+
+export interface ConnectEvent {
+  serverInfo: ServerInfo;
+  /** The subprotocol the server chose. */
+  protocol: string;
+  /** True when this is not the first connection of the client. */
+  reconnected: boolean;
+  /** True when the server's `sessionId` differs from the previous connection's (bridge restarted). */
+  sessionChanged: boolean;
+}
+export interface DisconnectEvent {
+  code: number;
+  reason: string;
+  error?: Error;
+  /** Delay before the next attempt; undefined when the client will not reconnect. */
+  retryInMs?: number;
+}
+export interface StatusEvent {
+  level: "info" | "warning" | "error";
+  message: string;
+  id?: string;
+}
+export interface RosClientWarning {
+  kind: "schema-mismatch" | "schema" | "protocol";
+  message: string;
+  topic?: string;
+  service?: string;
+  datatype?: string;
+  /** For `schema-mismatch`: md5 of the generated codec and of the advertised definition. */
+  generatedMd5?: string;
+  advertisedMd5?: string;
+}
+export interface DropEvent {
+  /** `publish-queue`: publishes while disconnected; `message-buffer`: a slow `messages()` loop. */
+  kind: "publish-queue" | "message-buffer";
+  topic: string;
+  /** Total dropped so far by that publisher or stream. */
+  dropped: number;
+}
+
+export interface RosClientEvents {
+  /** The server introduced itself (`serverInfo`) on a new socket. */
+  connect: (event: ConnectEvent) => void;
+  /** Same as `connect`, for every connection but the first. */
+  reconnect: (event: ConnectEvent) => void;
+  /** A connected socket closed. */
+  disconnect: (event: DisconnectEvent) => void;
+  advertise: (topics: TopicInfo[]) => void;
+  unadvertise: (topics: TopicInfo[]) => void;
+  /** A `status` message from the server (e.g. the bridge dropping messages for a slow client). */
+  status: (event: StatusEvent) => void;
+  error: (error: RosClientError) => void;
+  warning: (warning: RosClientWarning) => void;
+  drop: (event: DropEvent) => void;
+  /** Server time (`time` capability, e.g. `/use_sim_time`), in nanoseconds. */
+  time: (timeNs: bigint) => void;
+}
+
+export interface RosClientOptions {
+  /** Reconnect with backoff after the socket closes. Default true. */
+  reconnect?: boolean | ReconnectOptions;
+  /** WebSocket implementation; default: the global one, else the `ws` package. */
+  WebSocket?: WebSocketConstructor;
+  /** Per publisher, messages kept while disconnected. Default 100. */
+  publishQueueSize?: number;
+  /** Default `bufferSize` of `messages()`. Default 100. */
+  messageBufferSize?: number;
+  /** Default timeout of service calls and parameter requests, ms. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Default timeout of `connected()`, ms (only used while reconnecting). Default 10000. */
+  connectTimeoutMs?: number;
+}
+
+export interface AdvertiseOptions {
+  /** Full definition text, for a type without a generated codec. */
+  definition?: string;
+}
+export interface RequestOptions {
+  /** Overall time limit, including waiting for the connection and the service. */
+  timeoutMs?: number;
+}
+export interface MessagesOptions {
+  /** Messages buffered for a slow loop before the oldest are dropped. */
+  bufferSize?: number;
+}
+
+/**
+ * The maps are declared next to `Codec` (runtime/codec/types.ts), where generated modules augment
+ * them; `ServiceTypeMap` entries are `{ request: Req; response: Res }` keyed by `pkg/Srv`.
+ */
+export type { MessageOf, MessageTypeMap, ServiceTypeMap };

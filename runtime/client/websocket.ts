@@ -1,0 +1,55 @@
+/**
+ * The WebSocket implementation, chosen at run time: the `ws` package in Node (its errors say
+ * what failed, e.g. `connect ECONNREFUSED`), the standard `WebSocket` everywhere else (browsers,
+ * Deno). `ws` is loaded only on the Node path, so a browser bundle never executes it.
+ */
+
+/** The subset of the standard WebSocket API the client uses; both `ws` and browsers provide it. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly protocol: string;
+  readonly bufferedAmount: number;
+  binaryType: string;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: { message?: string; error?: unknown }) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  send(data: string | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type WebSocketConstructor = new (url: string, protocols: string[]) => WebSocketLike;
+
+/** `readyState` values of the standard API. */
+export const WS_OPEN = 1;
+
+// Declared here rather than taken from @types/node, so that the client type-checks for browsers.
+declare const require: (id: string) => unknown;
+
+function isNode(): boolean {
+  const p = (
+    globalThis as { process?: { versions?: { node?: string }; release?: { name?: string } } }
+  ).process;
+  return p?.versions?.node !== undefined && p.release?.name === "node";
+}
+
+export function defaultWebSocket(): WebSocketConstructor {
+  const standard = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (isNode()) {
+    try {
+      return (require("ws") as { WebSocket: WebSocketConstructor }).WebSocket;
+    } catch (error) {
+      if (standard !== undefined) return standard; // Node >= 22 has one built in
+      throw new Error(
+        "no WebSocket implementation: the `ws` package could not be loaded and this Node has " +
+          "no global WebSocket; install `ws` or pass `WebSocket` in the RosClient options",
+        { cause: error },
+      );
+    }
+  }
+  if (standard !== undefined) return standard;
+  throw new Error(
+    "no WebSocket implementation: this platform has no global WebSocket; pass `WebSocket` in " +
+      "the RosClient options",
+  );
+}
