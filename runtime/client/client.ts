@@ -11,7 +11,7 @@
  * This file is the wiring: the connection lifecycle and frame dispatch. The parts live next to
  * it: subscriptions.ts, publishers.ts, services.ts, parameters.ts.
  */
-import type { Encodable, MessageOf } from "../codec/types";
+import type { Encodable, MessageOf, TopicMessage, TopicTypeMap } from "../codec/types";
 import { MessageIterator } from "./bounded-queue";
 import { Connection, type SocketClosed } from "./connection";
 import { ANY_TYPE, type ClientContext } from "./context";
@@ -431,14 +431,29 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     topic: string,
     datatype: K,
     callback: MessageCallback<MessageOf<K>>,
+  ): Subscription;
+  /**
+   * A topic of bindings generated from a bridge (`noros-gen --bridge`, `TopicTypeMap`): typed by
+   * the topic name alone, decoded as whatever type the bridge advertises.
+   */
+  subscribe<T extends keyof TopicTypeMap & string>(
+    topic: T,
+    callback: MessageCallback<TopicMessage<T>>,
+  ): Subscription;
+  subscribe(
+    topic: string,
+    datatypeOrCallback: string | MessageCallback<unknown>,
+    callback?: MessageCallback<unknown>,
   ): Subscription {
     this.#assertOpen();
-    return this.#subscriptions.add(
-      topic,
-      datatype,
-      undefined,
-      callback as MessageCallback<unknown>,
-    );
+    const [datatype, cb] =
+      typeof datatypeOrCallback === "function"
+        ? [ANY_TYPE, datatypeOrCallback]
+        : [datatypeOrCallback, callback];
+    if (typeof cb !== "function") {
+      throw new TypeError(`subscribe(${JSON.stringify(topic)}): the callback is missing`);
+    }
+    return this.#subscriptions.add(topic, datatype, undefined, cb);
   }
 
   /** Like `subscribe`, without decoding: the ROS 1 serialized bytes (e.g. to record a bag). */

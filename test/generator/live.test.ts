@@ -112,3 +112,29 @@ describe("noros-gen from live schemas", () => {
     },
   );
 });
+
+describe("topic-typed subscribe", () => {
+  it("types client.subscribe(topic, cb) by the topic name of live bindings", () => {
+    const dir = mkdtempSync(path.join(root, "test", "generator", ".tmp-topic-"));
+    try {
+      writeOutput(dir, generate({ inputs: [], live: live() }).files);
+      writeFileSync(
+        path.join(dir, "use.ts"),
+        [
+          'import "./index";',
+          'import { RosClient } from "noros";',
+          'const client = new RosClient("ws://localhost:8765");',
+          'client.subscribe("/tank", (msg) => { const level: number = msg.level; void level; });',
+          'client.subscribe("/imu/data", (msg) => { const w: number = msg.orientation.w; void w; });',
+          "// @ts-expect-error: not a field of robot_msgs/Tank",
+          'client.subscribe("/tank", (msg) => msg.volume);',
+          "// @ts-expect-error: a topic the bridge did not advertise needs a type name",
+          'client.subscribe("/not_advertised", (msg) => msg);',
+        ].join("\n"),
+      );
+      expect(typecheck(readdirSync(dir).map((f) => path.join(dir, f)))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60000);
+});
