@@ -3,7 +3,9 @@
  */
 import yargs from "yargs";
 import { DefinitionError } from "../runtime/schema/model";
-import { generate } from "./generate";
+import { collectBridgeSchemas } from "../tools/bridge-schemas";
+import { UserError } from "../tools/errors";
+import { generate, type LiveSchemas } from "./generate";
 import { staleFiles, writeOutput } from "./output";
 
 export async function main(argv: string[]): Promise<number> {
@@ -41,7 +43,25 @@ export async function main(argv: string[]): Promise<number> {
       describe:
         "module the standard packages are imported from; 'none' when the inputs are the standard set",
     })
+    .option("bridge", {
+      type: "string",
+      describe: "also generate from the schemas a running bridge advertises (ws://host:port)",
+    })
+    .option("wait-ms", {
+      type: "number",
+      default: 3000,
+      describe:
+        "with --bridge: how long to collect advertisements (the bridge discovers topics periodically)",
+    })
+    .option("topics", {
+      type: "string",
+      describe: "with --bridge: only topics matching this regular expression",
+    })
     .example("$0 ./msgs --out src/generated", "bindings for the packages under ./msgs")
+    .example(
+      "$0 --bridge ws://localhost:8765 --out src/live",
+      "bindings for every topic and service a running bridge advertises, typed by topic name",
+    )
     .example("$0 ./msgs --out src/generated --check", "fail when src/generated is stale (CI)")
     .strict()
     .help()
@@ -63,11 +83,30 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (args.help === true) return 0;
   const inputs = (args.inputs ?? []) as string[];
-  if (inputs.length === 0) {
+  if (inputs.length === 0 && args.bridge === undefined) {
     process.stderr.write(
-      "noros-gen: no inputs: give folders of ROS packages or .msg/.srv/.action files\n",
+      "noros-gen: no inputs: give folders of ROS packages, .msg/.srv/.action files or --bridge <url>\n",
     );
     return 2;
+  }
+  let live: LiveSchemas | undefined;
+  if (args.bridge !== undefined) {
+    let topics: RegExp | undefined;
+    try {
+      topics = args.topics === undefined ? undefined : new RegExp(args.topics);
+    } catch (error) {
+      process.stderr.write(`noros-gen: --topics: ${(error as Error).message}\n`);
+      return 2;
+    }
+    try {
+      live = await collectLive(args.bridge, args["wait-ms"], topics);
+    } catch (error) {
+      if (error instanceof UserError) {
+        process.stderr.write(`noros-gen: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
   }
   const started = Date.now();
   let result;
@@ -77,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       runtimeImport: args["runtime-import"],
       ...(args["augment-module"] !== undefined ? { augmentModule: args["augment-module"] } : {}),
       msgsImport: args["msgs-import"] === "none" ? null : args["msgs-import"],
+      ...(live !== undefined ? { live } : {}),
       command: `noros-gen ${argv.filter((a) => a !== "--check").join(" ")}`,
     });
   } catch (error) {
@@ -99,11 +139,32 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`noros-gen: ${args.out} is up to date (${result.files.size} files)\n`);
     return 0;
   }
+  for (const warning of result.warnings) process.stderr.write(`noros-gen: warning: ${warning}\n`);
   writeOutput(args.out, result.files);
   process.stdout.write(
-    `noros-gen: ${result.types} types, ${result.services} services in ${result.packages.length} packages -> ${args.out} (${Date.now() - started} ms)\n`,
+    `noros-gen: ${result.types} types, ${result.services} services in ${result.packages.length} packages${result.topics.size > 0 ? `, ${result.topics.size} topics` : ""} -> ${args.out} (${Date.now() - started} ms)\n`,
   );
   return 0;
 }
 
 class UsageError extends Error {}
+
+/**
+ * Collects what the bridge advertises. Channels the collector leaves out for having no
+ * definition come back with an empty schema, so that the generator reports them by name (or
+ * types them from a local definition).
+ */
+async function collectLive(
+  url: string,
+  waitMs: number,
+  topics: RegExp | undefined,
+): Promise<LiveSchemas> {
+  const schemas = await collectBridgeSchemas(url, {
+    waitMs,
+    ...(topics !== undefined ? { topics } : {}),
+  });
+  const empty = schemas.skipped
+    .filter((s) => s.name.startsWith("/") && /no definition/.test(s.reason))
+    .map((s) => ({ topic: s.name, schemaName: s.type, schema: "" }));
+  return { source: url, channels: [...schemas.channels, ...empty], services: schemas.services };
+}

@@ -250,8 +250,11 @@ function addLiveSchemas(
   for (const channel of [...live.channels].sort((a, b) => (a.topic < b.topic ? -1 : 1))) {
     const what = `topic ${channel.topic}`;
     if (channel.schema.trim() === "") {
-      if (types.has(channel.schemaName)) {
+      const local = types.spec(channel.schemaName);
+      if (local !== undefined) {
         topics.set(channel.topic, channel.schemaName);
+        // A type without fields (std_msgs/Empty) has an empty definition: nothing to report.
+        if (local.fields.length === 0 && local.constants.length === 0) continue;
         warnings.push(
           `${what}: the bridge sent an empty schema for ${channel.schemaName}; typed from the local definition`,
         );
