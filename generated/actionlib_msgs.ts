@@ -90,24 +90,23 @@ export function write_GoalID(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_GoalStatus(r: $rt.Reader): GoalStatus {
   const v = r.view;
   let o: number;
-  let goal_id: GoalID;
-  try {
-    goal_id = decode_GoalID(r);
-  } catch (error) {
-    throw $rt.withPath(error, "goal_id");
-  }
+  o = r.need(8, "goal_id.stamp");
+  const goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const goal_id_id = r.string("goal_id.id");
   o = r.need(1, "status");
   const status = v.getUint8(o);
   r.offset = o + 1;
   const text = r.string("text");
-  return { goal_id, status, text };
+  return { goal_id: { stamp: goal_id_stamp, id: goal_id_id }, status, text };
 }
 
 /** Bytes a actionlib_msgs/GoalStatus takes on the wire. */
 export function size_GoalStatus(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 1;
-  size += size_GoalID(m.goal_id);
+  let size = 9;
+  const goal_id = m.goal_id ?? {};
+  size += 4 + $rt.utf8Length(goal_id.id);
   size += 4 + $rt.utf8Length(m.text);
   return size;
 }
@@ -116,11 +115,13 @@ export function size_GoalStatus(m: $rt.Fields | undefined): number {
 export function write_GoalStatus(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    write_GoalID(w, $rt.object(m.goal_id, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "goal_id");
-  }
+  o = w.offset;
+  const goal_id = $rt.object(m.goal_id, "goal_id");
+  const goal_id_stamp = $rt.stamp(goal_id.stamp, "goal_id.stamp");
+  v.setUint32(o, $rt.u32(goal_id_stamp.sec, "goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(goal_id_stamp.nsec, "goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(goal_id.id, "goal_id.id");
   o = w.offset;
   v.setUint8(o, $rt.u8(m.status, "status"));
   w.offset = o + 1;
@@ -129,12 +130,13 @@ export function write_GoalStatus(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a actionlib_msgs/GoalStatusArray at the reader's offset. */
 export function decode_GoalStatusArray(r: $rt.Reader): GoalStatusArray {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const status_list: GoalStatus[] = [];
   for (let i = 0, n = r.count(17, "status_list"); i < n; i++) {
     try {
@@ -143,14 +145,18 @@ export function decode_GoalStatusArray(r: $rt.Reader): GoalStatusArray {
       throw $rt.withPath(error, "status_list", i);
     }
   }
-  return { header, status_list };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    status_list,
+  };
 }
 
 /** Bytes a actionlib_msgs/GoalStatusArray takes on the wire. */
 export function size_GoalStatusArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 4;
-  size += std_msgs.size_Header(m.header);
+  let size = 16;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   {
     const items = $rt.itemsOf(m.status_list);
     for (let i = 0; i < items.length; i++) size += size_GoalStatus(items[i]);
@@ -160,11 +166,16 @@ export function size_GoalStatusArray(m: $rt.Fields | undefined): number {
 
 /** Writes a actionlib_msgs/GoalStatusArray at the writer's offset (space was sized by size_*). */
 export function write_GoalStatusArray(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   const status_list_items = m.status_list;
   for (let i = 0, n = w.count(status_list_items, undefined, "status_list"); i < n; i++) {
     try {

@@ -135,12 +135,13 @@ export function write_AddDiagnosticsResponse(w: $rt.Writer, m: $rt.Fields): void
 
 /** Decodes a diagnostic_msgs/DiagnosticArray at the reader's offset. */
 export function decode_DiagnosticArray(r: $rt.Reader): DiagnosticArray {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const status: DiagnosticStatus[] = [];
   for (let i = 0, n = r.count(17, "status"); i < n; i++) {
     try {
@@ -149,14 +150,18 @@ export function decode_DiagnosticArray(r: $rt.Reader): DiagnosticArray {
       throw $rt.withPath(error, "status", i);
     }
   }
-  return { header, status };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    status,
+  };
 }
 
 /** Bytes a diagnostic_msgs/DiagnosticArray takes on the wire. */
 export function size_DiagnosticArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 4;
-  size += std_msgs.size_Header(m.header);
+  let size = 16;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   {
     const items = $rt.itemsOf(m.status);
     for (let i = 0; i < items.length; i++) size += size_DiagnosticStatus(items[i]);
@@ -166,11 +171,16 @@ export function size_DiagnosticArray(m: $rt.Fields | undefined): number {
 
 /** Writes a diagnostic_msgs/DiagnosticArray at the writer's offset (space was sized by size_*). */
 export function write_DiagnosticArray(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   const status_items = m.status;
   for (let i = 0, n = w.count(status_items, undefined, "status"); i < n; i++) {
     try {

@@ -434,12 +434,11 @@ export function write_Accel(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_AccelStamped(r: $rt.Reader): AccelStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(48, "accel");
   const accel = {
     linear: {
@@ -454,14 +453,18 @@ export function decode_AccelStamped(r: $rt.Reader): AccelStamped {
     },
   };
   r.offset = o + 48;
-  return { header, accel };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    accel,
+  };
 }
 
 /** Bytes a geometry_msgs/AccelStamped takes on the wire. */
 export function size_AccelStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 48;
-  size += std_msgs.size_Header(m.header);
+  let size = 60;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -469,11 +472,14 @@ export function size_AccelStamped(m: $rt.Fields | undefined): number {
 export function write_AccelStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const accel = $rt.object(m.accel, "accel");
   const accel_linear = $rt.object(accel.linear, "accel.linear");
@@ -534,36 +540,46 @@ export function write_AccelWithCovariance(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a geometry_msgs/AccelWithCovarianceStamped at the reader's offset. */
 export function decode_AccelWithCovarianceStamped(r: $rt.Reader): AccelWithCovarianceStamped {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   let accel: AccelWithCovariance;
   try {
     accel = decode_AccelWithCovariance(r);
   } catch (error) {
     throw $rt.withPath(error, "accel");
   }
-  return { header, accel };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    accel,
+  };
 }
 
 /** Bytes a geometry_msgs/AccelWithCovarianceStamped takes on the wire. */
 export function size_AccelWithCovarianceStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 336;
-  size += std_msgs.size_Header(m.header);
+  let size = 348;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
 /** Writes a geometry_msgs/AccelWithCovarianceStamped at the writer's offset (space was sized by size_*). */
 export function write_AccelWithCovarianceStamped(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   try {
     write_AccelWithCovariance(w, $rt.object(m.accel, ""));
   } catch (error) {
@@ -620,12 +636,11 @@ export function write_Inertia(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_InertiaStamped(r: $rt.Reader): InertiaStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(80, "inertia");
   const inertia = {
     m: v.getFloat64(o, true),
@@ -642,14 +657,18 @@ export function decode_InertiaStamped(r: $rt.Reader): InertiaStamped {
     izz: v.getFloat64(o + 72, true),
   };
   r.offset = o + 80;
-  return { header, inertia };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    inertia,
+  };
 }
 
 /** Bytes a geometry_msgs/InertiaStamped takes on the wire. */
 export function size_InertiaStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 80;
-  size += std_msgs.size_Header(m.header);
+  let size = 92;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -657,11 +676,14 @@ export function size_InertiaStamped(m: $rt.Fields | undefined): number {
 export function write_InertiaStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const inertia = $rt.object(m.inertia, "inertia");
   v.setFloat64(o, $rt.float(inertia.m, "inertia.m"), true);
@@ -738,12 +760,11 @@ export function write_Point32(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_PointStamped(r: $rt.Reader): PointStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(24, "point");
   const point = {
     x: v.getFloat64(o, true),
@@ -751,14 +772,18 @@ export function decode_PointStamped(r: $rt.Reader): PointStamped {
     z: v.getFloat64(o + 16, true),
   };
   r.offset = o + 24;
-  return { header, point };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    point,
+  };
 }
 
 /** Bytes a geometry_msgs/PointStamped takes on the wire. */
 export function size_PointStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 24;
-  size += std_msgs.size_Header(m.header);
+  let size = 36;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -766,11 +791,14 @@ export function size_PointStamped(m: $rt.Fields | undefined): number {
 export function write_PointStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const point = $rt.object(m.point, "point");
   v.setFloat64(o, $rt.float(point.x, "point.x"), true);
@@ -825,37 +853,47 @@ export function write_Polygon(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a geometry_msgs/PolygonStamped at the reader's offset. */
 export function decode_PolygonStamped(r: $rt.Reader): PolygonStamped {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   let polygon: Polygon;
   try {
     polygon = decode_Polygon(r);
   } catch (error) {
     throw $rt.withPath(error, "polygon");
   }
-  return { header, polygon };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    polygon,
+  };
 }
 
 /** Bytes a geometry_msgs/PolygonStamped takes on the wire. */
 export function size_PolygonStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
+  let size = 12;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += size_Polygon(m.polygon);
   return size;
 }
 
 /** Writes a geometry_msgs/PolygonStamped at the writer's offset (space was sized by size_*). */
 export function write_PolygonStamped(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   try {
     write_Polygon(w, $rt.object(m.polygon, ""));
   } catch (error) {
@@ -937,12 +975,11 @@ export function write_Pose2D(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_PoseArray(r: $rt.Reader): PoseArray {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const poses: Pose[] = [];
   for (let i = 0, n = r.count(56, "poses"); i < n; i++) {
     o = r.offset;
@@ -961,14 +998,18 @@ export function decode_PoseArray(r: $rt.Reader): PoseArray {
       },
     });
   }
-  return { header, poses };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    poses,
+  };
 }
 
 /** Bytes a geometry_msgs/PoseArray takes on the wire. */
 export function size_PoseArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 4;
-  size += std_msgs.size_Header(m.header);
+  let size = 16;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.poses) * 56;
   return size;
 }
@@ -977,11 +1018,14 @@ export function size_PoseArray(m: $rt.Fields | undefined): number {
 export function write_PoseArray(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   const poses_items = m.poses;
   for (let i = 0, n = w.count(poses_items, undefined, "poses"); i < n; i++) {
     try {
@@ -1007,12 +1051,11 @@ export function write_PoseArray(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_PoseStamped(r: $rt.Reader): PoseStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(56, "pose");
   const pose = {
     position: {
@@ -1028,14 +1071,18 @@ export function decode_PoseStamped(r: $rt.Reader): PoseStamped {
     },
   };
   r.offset = o + 56;
-  return { header, pose };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    pose,
+  };
 }
 
 /** Bytes a geometry_msgs/PoseStamped takes on the wire. */
 export function size_PoseStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 56;
-  size += std_msgs.size_Header(m.header);
+  let size = 68;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1043,11 +1090,14 @@ export function size_PoseStamped(m: $rt.Fields | undefined): number {
 export function write_PoseStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const pose = $rt.object(m.pose, "pose");
   const pose_position = $rt.object(pose.position, "pose.position");
@@ -1111,36 +1161,46 @@ export function write_PoseWithCovariance(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a geometry_msgs/PoseWithCovarianceStamped at the reader's offset. */
 export function decode_PoseWithCovarianceStamped(r: $rt.Reader): PoseWithCovarianceStamped {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   let pose: PoseWithCovariance;
   try {
     pose = decode_PoseWithCovariance(r);
   } catch (error) {
     throw $rt.withPath(error, "pose");
   }
-  return { header, pose };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    pose,
+  };
 }
 
 /** Bytes a geometry_msgs/PoseWithCovarianceStamped takes on the wire. */
 export function size_PoseWithCovarianceStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 344;
-  size += std_msgs.size_Header(m.header);
+  let size = 356;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
 /** Writes a geometry_msgs/PoseWithCovarianceStamped at the writer's offset (space was sized by size_*). */
 export function write_PoseWithCovarianceStamped(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   try {
     write_PoseWithCovariance(w, $rt.object(m.pose, ""));
   } catch (error) {
@@ -1182,12 +1242,11 @@ export function write_Quaternion(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_QuaternionStamped(r: $rt.Reader): QuaternionStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(32, "quaternion");
   const quaternion = {
     x: v.getFloat64(o, true),
@@ -1196,14 +1255,18 @@ export function decode_QuaternionStamped(r: $rt.Reader): QuaternionStamped {
     w: v.getFloat64(o + 24, true),
   };
   r.offset = o + 32;
-  return { header, quaternion };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    quaternion,
+  };
 }
 
 /** Bytes a geometry_msgs/QuaternionStamped takes on the wire. */
 export function size_QuaternionStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 32;
-  size += std_msgs.size_Header(m.header);
+  let size = 44;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1211,11 +1274,14 @@ export function size_QuaternionStamped(m: $rt.Fields | undefined): number {
 export function write_QuaternionStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const quaternion = $rt.object(m.quaternion, "quaternion");
   v.setFloat64(o, $rt.float(quaternion.x, "quaternion.x"), true);
@@ -1271,12 +1337,11 @@ export function write_Transform(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_TransformStamped(r: $rt.Reader): TransformStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const child_frame_id = r.string("child_frame_id");
   o = r.need(56, "transform");
   const transform = {
@@ -1293,14 +1358,19 @@ export function decode_TransformStamped(r: $rt.Reader): TransformStamped {
     },
   };
   r.offset = o + 56;
-  return { header, child_frame_id, transform };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    child_frame_id,
+    transform,
+  };
 }
 
 /** Bytes a geometry_msgs/TransformStamped takes on the wire. */
 export function size_TransformStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 56;
-  size += std_msgs.size_Header(m.header);
+  let size = 68;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.child_frame_id);
   return size;
 }
@@ -1309,11 +1379,14 @@ export function size_TransformStamped(m: $rt.Fields | undefined): number {
 export function write_TransformStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.string(m.child_frame_id, "child_frame_id");
   o = w.offset;
   const transform = $rt.object(m.transform, "transform");
@@ -1373,12 +1446,11 @@ export function write_Twist(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_TwistStamped(r: $rt.Reader): TwistStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(48, "twist");
   const twist = {
     linear: {
@@ -1393,14 +1465,18 @@ export function decode_TwistStamped(r: $rt.Reader): TwistStamped {
     },
   };
   r.offset = o + 48;
-  return { header, twist };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    twist,
+  };
 }
 
 /** Bytes a geometry_msgs/TwistStamped takes on the wire. */
 export function size_TwistStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 48;
-  size += std_msgs.size_Header(m.header);
+  let size = 60;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1408,11 +1484,14 @@ export function size_TwistStamped(m: $rt.Fields | undefined): number {
 export function write_TwistStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const twist = $rt.object(m.twist, "twist");
   const twist_linear = $rt.object(twist.linear, "twist.linear");
@@ -1473,36 +1552,46 @@ export function write_TwistWithCovariance(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a geometry_msgs/TwistWithCovarianceStamped at the reader's offset. */
 export function decode_TwistWithCovarianceStamped(r: $rt.Reader): TwistWithCovarianceStamped {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   let twist: TwistWithCovariance;
   try {
     twist = decode_TwistWithCovariance(r);
   } catch (error) {
     throw $rt.withPath(error, "twist");
   }
-  return { header, twist };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    twist,
+  };
 }
 
 /** Bytes a geometry_msgs/TwistWithCovarianceStamped takes on the wire. */
 export function size_TwistWithCovarianceStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 336;
-  size += std_msgs.size_Header(m.header);
+  let size = 348;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
 /** Writes a geometry_msgs/TwistWithCovarianceStamped at the writer's offset (space was sized by size_*). */
 export function write_TwistWithCovarianceStamped(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   try {
     write_TwistWithCovariance(w, $rt.object(m.twist, ""));
   } catch (error) {
@@ -1542,12 +1631,11 @@ export function write_Vector3(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_Vector3Stamped(r: $rt.Reader): Vector3Stamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(24, "vector");
   const vector = {
     x: v.getFloat64(o, true),
@@ -1555,14 +1643,18 @@ export function decode_Vector3Stamped(r: $rt.Reader): Vector3Stamped {
     z: v.getFloat64(o + 16, true),
   };
   r.offset = o + 24;
-  return { header, vector };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    vector,
+  };
 }
 
 /** Bytes a geometry_msgs/Vector3Stamped takes on the wire. */
 export function size_Vector3Stamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 24;
-  size += std_msgs.size_Header(m.header);
+  let size = 36;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1570,11 +1662,14 @@ export function size_Vector3Stamped(m: $rt.Fields | undefined): number {
 export function write_Vector3Stamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const vector = $rt.object(m.vector, "vector");
   v.setFloat64(o, $rt.float(vector.x, "vector.x"), true);
@@ -1627,12 +1722,11 @@ export function write_Wrench(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_WrenchStamped(r: $rt.Reader): WrenchStamped {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(48, "wrench");
   const wrench = {
     force: {
@@ -1647,14 +1741,18 @@ export function decode_WrenchStamped(r: $rt.Reader): WrenchStamped {
     },
   };
   r.offset = o + 48;
-  return { header, wrench };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    wrench,
+  };
 }
 
 /** Bytes a geometry_msgs/WrenchStamped takes on the wire. */
 export function size_WrenchStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 48;
-  size += std_msgs.size_Header(m.header);
+  let size = 60;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1662,11 +1760,14 @@ export function size_WrenchStamped(m: $rt.Fields | undefined): number {
 export function write_WrenchStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const wrench = $rt.object(m.wrench, "wrench");
   const wrench_force = $rt.object(wrench.force, "wrench.force");

@@ -286,48 +286,75 @@ export function write_GetMapAction(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a nav_msgs/GetMapActionFeedback at the reader's offset. */
 export function decode_GetMapActionFeedback(r: $rt.Reader): GetMapActionFeedback {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  let status: actionlib_msgs.GoalStatus;
-  try {
-    status = actionlib_msgs.decode_GoalStatus(r);
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
+  o = r.need(8, "status.goal_id.stamp");
+  const status_goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const status_goal_id_id = r.string("status.goal_id.id");
+  o = r.need(1, "status.status");
+  const status_status = v.getUint8(o);
+  r.offset = o + 1;
+  const status_text = r.string("status.text");
   let feedback: GetMapFeedback;
   try {
     feedback = decode_GetMapFeedback(r);
   } catch (error) {
     throw $rt.withPath(error, "feedback");
   }
-  return { header, status, feedback };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    status: {
+      goal_id: { stamp: status_goal_id_stamp, id: status_goal_id_id },
+      status: status_status,
+      text: status_text,
+    },
+    feedback,
+  };
 }
 
 /** Bytes a nav_msgs/GetMapActionFeedback takes on the wire. */
 export function size_GetMapActionFeedback(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
-  size += actionlib_msgs.size_GoalStatus(m.status);
+  let size = 21;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
+  const status = m.status ?? {};
+  const status_goal_id = status.goal_id ?? {};
+  size += 4 + $rt.utf8Length(status_goal_id.id);
+  size += 4 + $rt.utf8Length(status.text);
   return size;
 }
 
 /** Writes a nav_msgs/GetMapActionFeedback at the writer's offset (space was sized by size_*). */
 export function write_GetMapActionFeedback(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  try {
-    actionlib_msgs.write_GoalStatus(w, $rt.object(m.status, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
+  o = w.offset;
+  const status = $rt.object(m.status, "status");
+  const status_goal_id = $rt.object(status.goal_id, "status.goal_id");
+  const status_goal_id_stamp = $rt.stamp(status_goal_id.stamp, "status.goal_id.stamp");
+  v.setUint32(o, $rt.u32(status_goal_id_stamp.sec, "status.goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(status_goal_id_stamp.nsec, "status.goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(status_goal_id.id, "status.goal_id.id");
+  o = w.offset;
+  v.setUint8(o, $rt.u8(status.status, "status.status"));
+  w.offset = o + 1;
+  w.string(status.text, "status.text");
   try {
     write_GetMapFeedback(w, $rt.object(m.feedback, ""));
   } catch (error) {
@@ -337,48 +364,60 @@ export function write_GetMapActionFeedback(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a nav_msgs/GetMapActionGoal at the reader's offset. */
 export function decode_GetMapActionGoal(r: $rt.Reader): GetMapActionGoal {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  let goal_id: actionlib_msgs.GoalID;
-  try {
-    goal_id = actionlib_msgs.decode_GoalID(r);
-  } catch (error) {
-    throw $rt.withPath(error, "goal_id");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
+  o = r.need(8, "goal_id.stamp");
+  const goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const goal_id_id = r.string("goal_id.id");
   let goal: GetMapGoal;
   try {
     goal = decode_GetMapGoal(r);
   } catch (error) {
     throw $rt.withPath(error, "goal");
   }
-  return { header, goal_id, goal };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    goal_id: { stamp: goal_id_stamp, id: goal_id_id },
+    goal,
+  };
 }
 
 /** Bytes a nav_msgs/GetMapActionGoal takes on the wire. */
 export function size_GetMapActionGoal(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
-  size += actionlib_msgs.size_GoalID(m.goal_id);
+  let size = 20;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
+  const goal_id = m.goal_id ?? {};
+  size += 4 + $rt.utf8Length(goal_id.id);
   return size;
 }
 
 /** Writes a nav_msgs/GetMapActionGoal at the writer's offset (space was sized by size_*). */
 export function write_GetMapActionGoal(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  try {
-    actionlib_msgs.write_GoalID(w, $rt.object(m.goal_id, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "goal_id");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
+  o = w.offset;
+  const goal_id = $rt.object(m.goal_id, "goal_id");
+  const goal_id_stamp = $rt.stamp(goal_id.stamp, "goal_id.stamp");
+  v.setUint32(o, $rt.u32(goal_id_stamp.sec, "goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(goal_id_stamp.nsec, "goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(goal_id.id, "goal_id.id");
   try {
     write_GetMapGoal(w, $rt.object(m.goal, ""));
   } catch (error) {
@@ -388,49 +427,76 @@ export function write_GetMapActionGoal(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a nav_msgs/GetMapActionResult at the reader's offset. */
 export function decode_GetMapActionResult(r: $rt.Reader): GetMapActionResult {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  let status: actionlib_msgs.GoalStatus;
-  try {
-    status = actionlib_msgs.decode_GoalStatus(r);
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
+  o = r.need(8, "status.goal_id.stamp");
+  const status_goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const status_goal_id_id = r.string("status.goal_id.id");
+  o = r.need(1, "status.status");
+  const status_status = v.getUint8(o);
+  r.offset = o + 1;
+  const status_text = r.string("status.text");
   let result: GetMapResult;
   try {
     result = decode_GetMapResult(r);
   } catch (error) {
     throw $rt.withPath(error, "result");
   }
-  return { header, status, result };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    status: {
+      goal_id: { stamp: status_goal_id_stamp, id: status_goal_id_id },
+      status: status_status,
+      text: status_text,
+    },
+    result,
+  };
 }
 
 /** Bytes a nav_msgs/GetMapActionResult takes on the wire. */
 export function size_GetMapActionResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
-  size += actionlib_msgs.size_GoalStatus(m.status);
+  let size = 21;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
+  const status = m.status ?? {};
+  const status_goal_id = status.goal_id ?? {};
+  size += 4 + $rt.utf8Length(status_goal_id.id);
+  size += 4 + $rt.utf8Length(status.text);
   size += size_GetMapResult(m.result);
   return size;
 }
 
 /** Writes a nav_msgs/GetMapActionResult at the writer's offset (space was sized by size_*). */
 export function write_GetMapActionResult(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  try {
-    actionlib_msgs.write_GoalStatus(w, $rt.object(m.status, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
+  o = w.offset;
+  const status = $rt.object(m.status, "status");
+  const status_goal_id = $rt.object(status.goal_id, "status.goal_id");
+  const status_goal_id_stamp = $rt.stamp(status_goal_id.stamp, "status.goal_id.stamp");
+  v.setUint32(o, $rt.u32(status_goal_id_stamp.sec, "status.goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(status_goal_id_stamp.nsec, "status.goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(status_goal_id.id, "status.goal_id.id");
+  o = w.offset;
+  v.setUint8(o, $rt.u8(status.status, "status.status"));
+  w.offset = o + 1;
+  w.string(status.text, "status.text");
   try {
     write_GetMapResult(w, $rt.object(m.result, ""));
   } catch (error) {
@@ -540,30 +606,76 @@ export function write_GetMapResult(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_GetPlanRequest(r: $rt.Reader): GetPlanRequest {
   const v = r.view;
   let o: number;
-  let start: geometry_msgs.PoseStamped;
-  try {
-    start = geometry_msgs.decode_PoseStamped(r);
-  } catch (error) {
-    throw $rt.withPath(error, "start");
-  }
-  let goal: geometry_msgs.PoseStamped;
-  try {
-    goal = geometry_msgs.decode_PoseStamped(r);
-  } catch (error) {
-    throw $rt.withPath(error, "goal");
-  }
-  o = r.need(4, "tolerance");
-  const tolerance = v.getFloat32(o, true);
-  r.offset = o + 4;
-  return { start, goal, tolerance };
+  o = r.need(12, "start.header.seq");
+  const start_header_seq = v.getUint32(o, true);
+  const start_header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const start_header_frame_id = r.string("start.header.frame_id");
+  o = r.need(68, "start.pose");
+  const start_pose = {
+    position: {
+      x: v.getFloat64(o, true),
+      y: v.getFloat64(o + 8, true),
+      z: v.getFloat64(o + 16, true),
+    },
+    orientation: {
+      x: v.getFloat64(o + 24, true),
+      y: v.getFloat64(o + 32, true),
+      z: v.getFloat64(o + 40, true),
+      w: v.getFloat64(o + 48, true),
+    },
+  };
+  const goal_header_seq = v.getUint32(o + 56, true);
+  const goal_header_stamp = { sec: v.getUint32(o + 60, true), nsec: v.getUint32(o + 64, true) };
+  r.offset = o + 68;
+  const goal_header_frame_id = r.string("goal.header.frame_id");
+  o = r.need(60, "goal.pose");
+  const goal_pose = {
+    position: {
+      x: v.getFloat64(o, true),
+      y: v.getFloat64(o + 8, true),
+      z: v.getFloat64(o + 16, true),
+    },
+    orientation: {
+      x: v.getFloat64(o + 24, true),
+      y: v.getFloat64(o + 32, true),
+      z: v.getFloat64(o + 40, true),
+      w: v.getFloat64(o + 48, true),
+    },
+  };
+  const tolerance = v.getFloat32(o + 56, true);
+  r.offset = o + 60;
+  return {
+    start: {
+      header: {
+        seq: start_header_seq,
+        stamp: start_header_stamp,
+        frame_id: start_header_frame_id,
+      },
+      pose: start_pose,
+    },
+    goal: {
+      header: {
+        seq: goal_header_seq,
+        stamp: goal_header_stamp,
+        frame_id: goal_header_frame_id,
+      },
+      pose: goal_pose,
+    },
+    tolerance,
+  };
 }
 
 /** Bytes a nav_msgs/GetPlanRequest takes on the wire. */
 export function size_GetPlanRequest(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 4;
-  size += geometry_msgs.size_PoseStamped(m.start);
-  size += geometry_msgs.size_PoseStamped(m.goal);
+  let size = 140;
+  const start = m.start ?? {};
+  const start_header = start.header ?? {};
+  size += 4 + $rt.utf8Length(start_header.frame_id);
+  const goal = m.goal ?? {};
+  const goal_header = goal.header ?? {};
+  size += 4 + $rt.utf8Length(goal_header.frame_id);
   return size;
 }
 
@@ -571,19 +683,47 @@ export function size_GetPlanRequest(m: $rt.Fields | undefined): number {
 export function write_GetPlanRequest(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    geometry_msgs.write_PoseStamped(w, $rt.object(m.start, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "start");
-  }
-  try {
-    geometry_msgs.write_PoseStamped(w, $rt.object(m.goal, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "goal");
-  }
   o = w.offset;
-  v.setFloat32(o, $rt.float(m.tolerance, "tolerance"), true);
-  w.offset = o + 4;
+  const start = $rt.object(m.start, "start");
+  const start_header = $rt.object(start.header, "start.header");
+  v.setUint32(o, $rt.u32(start_header.seq, "start.header.seq"), true);
+  const start_header_stamp = $rt.stamp(start_header.stamp, "start.header.stamp");
+  v.setUint32(o + 4, $rt.u32(start_header_stamp.sec, "start.header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(start_header_stamp.nsec, "start.header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(start_header.frame_id, "start.header.frame_id");
+  o = w.offset;
+  const start_pose = $rt.object(start.pose, "start.pose");
+  const start_pose_position = $rt.object(start_pose.position, "start.pose.position");
+  v.setFloat64(o, $rt.float(start_pose_position.x, "start.pose.position.x"), true);
+  v.setFloat64(o + 8, $rt.float(start_pose_position.y, "start.pose.position.y"), true);
+  v.setFloat64(o + 16, $rt.float(start_pose_position.z, "start.pose.position.z"), true);
+  const start_pose_orientation = $rt.object(start_pose.orientation, "start.pose.orientation");
+  v.setFloat64(o + 24, $rt.float(start_pose_orientation.x, "start.pose.orientation.x"), true);
+  v.setFloat64(o + 32, $rt.float(start_pose_orientation.y, "start.pose.orientation.y"), true);
+  v.setFloat64(o + 40, $rt.float(start_pose_orientation.z, "start.pose.orientation.z"), true);
+  v.setFloat64(o + 48, $rt.float(start_pose_orientation.w, "start.pose.orientation.w"), true);
+  const goal = $rt.object(m.goal, "goal");
+  const goal_header = $rt.object(goal.header, "goal.header");
+  v.setUint32(o + 56, $rt.u32(goal_header.seq, "goal.header.seq"), true);
+  const goal_header_stamp = $rt.stamp(goal_header.stamp, "goal.header.stamp");
+  v.setUint32(o + 60, $rt.u32(goal_header_stamp.sec, "goal.header.stamp.sec"), true);
+  v.setUint32(o + 64, $rt.u32(goal_header_stamp.nsec, "goal.header.stamp.nsec"), true);
+  w.offset = o + 68;
+  w.string(goal_header.frame_id, "goal.header.frame_id");
+  o = w.offset;
+  const goal_pose = $rt.object(goal.pose, "goal.pose");
+  const goal_pose_position = $rt.object(goal_pose.position, "goal.pose.position");
+  v.setFloat64(o, $rt.float(goal_pose_position.x, "goal.pose.position.x"), true);
+  v.setFloat64(o + 8, $rt.float(goal_pose_position.y, "goal.pose.position.y"), true);
+  v.setFloat64(o + 16, $rt.float(goal_pose_position.z, "goal.pose.position.z"), true);
+  const goal_pose_orientation = $rt.object(goal_pose.orientation, "goal.pose.orientation");
+  v.setFloat64(o + 24, $rt.float(goal_pose_orientation.x, "goal.pose.orientation.x"), true);
+  v.setFloat64(o + 32, $rt.float(goal_pose_orientation.y, "goal.pose.orientation.y"), true);
+  v.setFloat64(o + 40, $rt.float(goal_pose_orientation.z, "goal.pose.orientation.z"), true);
+  v.setFloat64(o + 48, $rt.float(goal_pose_orientation.w, "goal.pose.orientation.w"), true);
+  v.setFloat32(o + 56, $rt.float(m.tolerance, "tolerance"), true);
+  w.offset = o + 60;
 }
 
 /** Decodes a nav_msgs/GetPlanResponse at the reader's offset. */
@@ -618,12 +758,11 @@ export function write_GetPlanResponse(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_GridCells(r: $rt.Reader): GridCells {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(8, "cell_width");
   const cell_width = v.getFloat32(o, true);
   const cell_height = v.getFloat32(o + 4, true);
@@ -638,14 +777,20 @@ export function decode_GridCells(r: $rt.Reader): GridCells {
       z: v.getFloat64(o + 16, true),
     });
   }
-  return { header, cell_width, cell_height, cells };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    cell_width,
+    cell_height,
+    cells,
+  };
 }
 
 /** Bytes a nav_msgs/GridCells takes on the wire. */
 export function size_GridCells(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 12;
-  size += std_msgs.size_Header(m.header);
+  let size = 24;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.cells) * 24;
   return size;
 }
@@ -654,11 +799,14 @@ export function size_GridCells(m: $rt.Fields | undefined): number {
 export function write_GridCells(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat32(o, $rt.float(m.cell_width, "cell_width"), true);
   v.setFloat32(o + 4, $rt.float(m.cell_height, "cell_height"), true);
@@ -794,12 +942,11 @@ export function write_MapMetaData(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_OccupancyGrid(r: $rt.Reader): OccupancyGrid {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(76, "info");
   const info = {
     map_load_time: { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) },
@@ -822,14 +969,19 @@ export function decode_OccupancyGrid(r: $rt.Reader): OccupancyGrid {
   };
   r.offset = o + 76;
   const data = r.int8s(r.count(1, "data"), "data");
-  return { header, info, data };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    info,
+    data,
+  };
 }
 
 /** Bytes a nav_msgs/OccupancyGrid takes on the wire. */
 export function size_OccupancyGrid(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 80;
-  size += std_msgs.size_Header(m.header);
+  let size = 92;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.data) * 1;
   return size;
 }
@@ -838,11 +990,14 @@ export function size_OccupancyGrid(m: $rt.Fields | undefined): number {
 export function write_OccupancyGrid(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const info = $rt.object(m.info, "info");
   const info_map_load_time = $rt.stamp(info.map_load_time, "info.map_load_time");
@@ -867,12 +1022,13 @@ export function write_OccupancyGrid(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a nav_msgs/Odometry at the reader's offset. */
 export function decode_Odometry(r: $rt.Reader): Odometry {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const child_frame_id = r.string("child_frame_id");
   let pose: geometry_msgs.PoseWithCovariance;
   try {
@@ -886,25 +1042,36 @@ export function decode_Odometry(r: $rt.Reader): Odometry {
   } catch (error) {
     throw $rt.withPath(error, "twist");
   }
-  return { header, child_frame_id, pose, twist };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    child_frame_id,
+    pose,
+    twist,
+  };
 }
 
 /** Bytes a nav_msgs/Odometry takes on the wire. */
 export function size_Odometry(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 680;
-  size += std_msgs.size_Header(m.header);
+  let size = 692;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.child_frame_id);
   return size;
 }
 
 /** Writes a nav_msgs/Odometry at the writer's offset (space was sized by size_*). */
 export function write_Odometry(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.string(m.child_frame_id, "child_frame_id");
   try {
     geometry_msgs.write_PoseWithCovariance(w, $rt.object(m.pose, ""));
@@ -920,12 +1087,13 @@ export function write_Odometry(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a nav_msgs/Path at the reader's offset. */
 export function decode_Path(r: $rt.Reader): Path {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const poses: geometry_msgs.PoseStamped[] = [];
   for (let i = 0, n = r.count(72, "poses"); i < n; i++) {
     try {
@@ -934,14 +1102,18 @@ export function decode_Path(r: $rt.Reader): Path {
       throw $rt.withPath(error, "poses", i);
     }
   }
-  return { header, poses };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    poses,
+  };
 }
 
 /** Bytes a nav_msgs/Path takes on the wire. */
 export function size_Path(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 4;
-  size += std_msgs.size_Header(m.header);
+  let size = 16;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   {
     const items = $rt.itemsOf(m.poses);
     for (let i = 0; i < items.length; i++) size += geometry_msgs.size_PoseStamped(items[i]);
@@ -951,11 +1123,16 @@ export function size_Path(m: $rt.Fields | undefined): number {
 
 /** Writes a nav_msgs/Path at the writer's offset (space was sized by size_*). */
 export function write_Path(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   const poses_items = m.poses;
   for (let i = 0, n = w.count(poses_items, undefined, "poses"); i < n; i++) {
     try {

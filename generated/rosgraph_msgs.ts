@@ -115,12 +115,11 @@ export function write_Clock(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_Log(r: $rt.Reader): Log {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(1, "level");
   const level = v.getInt8(o);
   r.offset = o + 1;
@@ -132,14 +131,24 @@ export function decode_Log(r: $rt.Reader): Log {
   const line = v.getUint32(o, true);
   r.offset = o + 4;
   const topics = r.strings(r.count(4, "topics"), "topics");
-  return { header, level, name, msg, file, function: function$, line, topics };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    level,
+    name,
+    msg,
+    file,
+    function: function$,
+    line,
+    topics,
+  };
 }
 
 /** Bytes a rosgraph_msgs/Log takes on the wire. */
 export function size_Log(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 9;
-  size += std_msgs.size_Header(m.header);
+  let size = 21;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.name);
   size += 4 + $rt.utf8Length(m.msg);
   size += 4 + $rt.utf8Length(m.file);
@@ -152,11 +161,14 @@ export function size_Log(m: $rt.Fields | undefined): number {
 export function write_Log(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setInt8(o, $rt.i8(m.level, "level"));
   w.offset = o + 1;

@@ -695,12 +695,11 @@ export interface TimeReference {
 export function decode_BatteryState(r: $rt.Reader): BatteryState {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(32, "voltage");
   const voltage = v.getFloat32(o, true);
   const temperature = v.getFloat32(o + 4, true);
@@ -719,7 +718,7 @@ export function decode_BatteryState(r: $rt.Reader): BatteryState {
   const location = r.string("location");
   const serial_number = r.string("serial_number");
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     voltage,
     temperature,
     current,
@@ -741,8 +740,9 @@ export function decode_BatteryState(r: $rt.Reader): BatteryState {
 /** Bytes a sensor_msgs/BatteryState takes on the wire. */
 export function size_BatteryState(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 40;
-  size += std_msgs.size_Header(m.header);
+  let size = 52;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.cell_voltage) * 4;
   size += $rt.len(m.cell_temperature) * 4;
   size += 4 + $rt.utf8Length(m.location);
@@ -754,11 +754,14 @@ export function size_BatteryState(m: $rt.Fields | undefined): number {
 export function write_BatteryState(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat32(o, $rt.float(m.voltage, "voltage"), true);
   v.setFloat32(o + 4, $rt.float(m.temperature, "temperature"), true);
@@ -782,12 +785,11 @@ export function write_BatteryState(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_CameraInfo(r: $rt.Reader): CameraInfo {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(8, "height");
   const height = v.getUint32(o, true);
   const width = v.getUint32(o + 4, true);
@@ -808,14 +810,27 @@ export function decode_CameraInfo(r: $rt.Reader): CameraInfo {
     do_rectify: v.getUint8(o + 24) !== 0,
   };
   r.offset = o + 25;
-  return { header, height, width, distortion_model, D, K, R, P, binning_x, binning_y, roi };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    height,
+    width,
+    distortion_model,
+    D,
+    K,
+    R,
+    P,
+    binning_x,
+    binning_y,
+    roi,
+  };
 }
 
 /** Bytes a sensor_msgs/CameraInfo takes on the wire. */
 export function size_CameraInfo(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 277;
-  size += std_msgs.size_Header(m.header);
+  let size = 289;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.distortion_model);
   size += $rt.len(m.D) * 8;
   return size;
@@ -825,11 +840,14 @@ export function size_CameraInfo(m: $rt.Fields | undefined): number {
 export function write_CameraInfo(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setUint32(o, $rt.u32(m.height, "height"), true);
   v.setUint32(o + 4, $rt.u32(m.width, "width"), true);
@@ -875,22 +893,28 @@ export function write_ChannelFloat32(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a sensor_msgs/CompressedImage at the reader's offset. */
 export function decode_CompressedImage(r: $rt.Reader): CompressedImage {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const format = r.string("format");
   const data = r.uint8s(r.count(1, "data"), "data");
-  return { header, format, data };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    format,
+    data,
+  };
 }
 
 /** Bytes a sensor_msgs/CompressedImage takes on the wire. */
 export function size_CompressedImage(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 4;
-  size += std_msgs.size_Header(m.header);
+  let size = 16;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.format);
   size += $rt.len(m.data) * 1;
   return size;
@@ -898,11 +922,16 @@ export function size_CompressedImage(m: $rt.Fields | undefined): number {
 
 /** Writes a sensor_msgs/CompressedImage at the writer's offset (space was sized by size_*). */
 export function write_CompressedImage(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.string(m.format, "format");
   w.uint8s(m.data, undefined, "data");
 }
@@ -911,24 +940,28 @@ export function write_CompressedImage(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_FluidPressure(r: $rt.Reader): FluidPressure {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(16, "fluid_pressure");
   const fluid_pressure = v.getFloat64(o, true);
   const variance = v.getFloat64(o + 8, true);
   r.offset = o + 16;
-  return { header, fluid_pressure, variance };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    fluid_pressure,
+    variance,
+  };
 }
 
 /** Bytes a sensor_msgs/FluidPressure takes on the wire. */
 export function size_FluidPressure(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 16;
-  size += std_msgs.size_Header(m.header);
+  let size = 28;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -936,11 +969,14 @@ export function size_FluidPressure(m: $rt.Fields | undefined): number {
 export function write_FluidPressure(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat64(o, $rt.float(m.fluid_pressure, "fluid_pressure"), true);
   v.setFloat64(o + 8, $rt.float(m.variance, "variance"), true);
@@ -951,24 +987,28 @@ export function write_FluidPressure(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_Illuminance(r: $rt.Reader): Illuminance {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(16, "illuminance");
   const illuminance = v.getFloat64(o, true);
   const variance = v.getFloat64(o + 8, true);
   r.offset = o + 16;
-  return { header, illuminance, variance };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    illuminance,
+    variance,
+  };
 }
 
 /** Bytes a sensor_msgs/Illuminance takes on the wire. */
 export function size_Illuminance(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 16;
-  size += std_msgs.size_Header(m.header);
+  let size = 28;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -976,11 +1016,14 @@ export function size_Illuminance(m: $rt.Fields | undefined): number {
 export function write_Illuminance(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat64(o, $rt.float(m.illuminance, "illuminance"), true);
   v.setFloat64(o + 8, $rt.float(m.variance, "variance"), true);
@@ -991,12 +1034,11 @@ export function write_Illuminance(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_Image(r: $rt.Reader): Image {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(8, "height");
   const height = v.getUint32(o, true);
   const width = v.getUint32(o + 4, true);
@@ -1007,14 +1049,23 @@ export function decode_Image(r: $rt.Reader): Image {
   const step = v.getUint32(o + 1, true);
   r.offset = o + 5;
   const data = r.uint8s(r.count(1, "data"), "data");
-  return { header, height, width, encoding, is_bigendian, step, data };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    height,
+    width,
+    encoding,
+    is_bigendian,
+    step,
+    data,
+  };
 }
 
 /** Bytes a sensor_msgs/Image takes on the wire. */
 export function size_Image(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 17;
-  size += std_msgs.size_Header(m.header);
+  let size = 29;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.encoding);
   size += $rt.len(m.data) * 1;
   return size;
@@ -1024,11 +1075,14 @@ export function size_Image(m: $rt.Fields | undefined): number {
 export function write_Image(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setUint32(o, $rt.u32(m.height, "height"), true);
   v.setUint32(o + 4, $rt.u32(m.width, "width"), true);
@@ -1045,12 +1099,11 @@ export function write_Image(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_Imu(r: $rt.Reader): Imu {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(32, "orientation");
   const orientation = {
     x: v.getFloat64(o, true),
@@ -1077,7 +1130,7 @@ export function decode_Imu(r: $rt.Reader): Imu {
   r.offset = o + 24;
   const linear_acceleration_covariance = r.float64s(9, "linear_acceleration_covariance");
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     orientation,
     orientation_covariance,
     angular_velocity,
@@ -1090,8 +1143,9 @@ export function decode_Imu(r: $rt.Reader): Imu {
 /** Bytes a sensor_msgs/Imu takes on the wire. */
 export function size_Imu(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 296;
-  size += std_msgs.size_Header(m.header);
+  let size = 308;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1099,11 +1153,14 @@ export function size_Imu(m: $rt.Fields | undefined): number {
 export function write_Imu(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const orientation = $rt.object(m.orientation, "orientation");
   v.setFloat64(o, $rt.float(orientation.x, "orientation.x"), true);
@@ -1130,24 +1187,32 @@ export function write_Imu(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a sensor_msgs/JointState at the reader's offset. */
 export function decode_JointState(r: $rt.Reader): JointState {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const name = r.strings(r.count(4, "name"), "name");
   const position = r.float64s(r.count(8, "position"), "position");
   const velocity = r.float64s(r.count(8, "velocity"), "velocity");
   const effort = r.float64s(r.count(8, "effort"), "effort");
-  return { header, name, position, velocity, effort };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    name,
+    position,
+    velocity,
+    effort,
+  };
 }
 
 /** Bytes a sensor_msgs/JointState takes on the wire. */
 export function size_JointState(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 16;
-  size += std_msgs.size_Header(m.header);
+  let size = 28;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.stringsSize(m.name);
   size += $rt.len(m.position) * 8;
   size += $rt.len(m.velocity) * 8;
@@ -1157,11 +1222,16 @@ export function size_JointState(m: $rt.Fields | undefined): number {
 
 /** Writes a sensor_msgs/JointState at the writer's offset (space was sized by size_*). */
 export function write_JointState(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.strings(m.name, undefined, "name");
   w.float64s(m.position, undefined, "position");
   w.float64s(m.velocity, undefined, "velocity");
@@ -1170,22 +1240,28 @@ export function write_JointState(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a sensor_msgs/Joy at the reader's offset. */
 export function decode_Joy(r: $rt.Reader): Joy {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const axes = r.float32s(r.count(4, "axes"), "axes");
   const buttons = r.int32s(r.count(4, "buttons"), "buttons");
-  return { header, axes, buttons };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    axes,
+    buttons,
+  };
 }
 
 /** Bytes a sensor_msgs/Joy takes on the wire. */
 export function size_Joy(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 8;
-  size += std_msgs.size_Header(m.header);
+  let size = 20;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.axes) * 4;
   size += $rt.len(m.buttons) * 4;
   return size;
@@ -1193,11 +1269,16 @@ export function size_Joy(m: $rt.Fields | undefined): number {
 
 /** Writes a sensor_msgs/Joy at the writer's offset (space was sized by size_*). */
 export function write_Joy(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.float32s(m.axes, undefined, "axes");
   w.int32s(m.buttons, undefined, "buttons");
 }
@@ -1297,12 +1378,11 @@ export function write_LaserEcho(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_LaserScan(r: $rt.Reader): LaserScan {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(28, "angle_min");
   const angle_min = v.getFloat32(o, true);
   const angle_max = v.getFloat32(o + 4, true);
@@ -1315,7 +1395,7 @@ export function decode_LaserScan(r: $rt.Reader): LaserScan {
   const ranges = r.float32s(r.count(4, "ranges"), "ranges");
   const intensities = r.float32s(r.count(4, "intensities"), "intensities");
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     angle_min,
     angle_max,
     angle_increment,
@@ -1331,8 +1411,9 @@ export function decode_LaserScan(r: $rt.Reader): LaserScan {
 /** Bytes a sensor_msgs/LaserScan takes on the wire. */
 export function size_LaserScan(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 36;
-  size += std_msgs.size_Header(m.header);
+  let size = 48;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.ranges) * 4;
   size += $rt.len(m.intensities) * 4;
   return size;
@@ -1342,11 +1423,14 @@ export function size_LaserScan(m: $rt.Fields | undefined): number {
 export function write_LaserScan(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat32(o, $rt.float(m.angle_min, "angle_min"), true);
   v.setFloat32(o + 4, $rt.float(m.angle_max, "angle_max"), true);
@@ -1364,12 +1448,11 @@ export function write_LaserScan(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_MagneticField(r: $rt.Reader): MagneticField {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(24, "magnetic_field");
   const magnetic_field = {
     x: v.getFloat64(o, true),
@@ -1378,14 +1461,19 @@ export function decode_MagneticField(r: $rt.Reader): MagneticField {
   };
   r.offset = o + 24;
   const magnetic_field_covariance = r.float64s(9, "magnetic_field_covariance");
-  return { header, magnetic_field, magnetic_field_covariance };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    magnetic_field,
+    magnetic_field_covariance,
+  };
 }
 
 /** Bytes a sensor_msgs/MagneticField takes on the wire. */
 export function size_MagneticField(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 96;
-  size += std_msgs.size_Header(m.header);
+  let size = 108;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1393,11 +1481,14 @@ export function size_MagneticField(m: $rt.Fields | undefined): number {
 export function write_MagneticField(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const magnetic_field = $rt.object(m.magnetic_field, "magnetic_field");
   v.setFloat64(o, $rt.float(magnetic_field.x, "magnetic_field.x"), true);
@@ -1411,12 +1502,11 @@ export function write_MagneticField(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_MultiDOFJointState(r: $rt.Reader): MultiDOFJointState {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const joint_names = r.strings(r.count(4, "joint_names"), "joint_names");
   const transforms: geometry_msgs.Transform[] = [];
   for (let i = 0, n = r.count(56, "transforms"); i < n; i++) {
@@ -1470,14 +1560,21 @@ export function decode_MultiDOFJointState(r: $rt.Reader): MultiDOFJointState {
       },
     });
   }
-  return { header, joint_names, transforms, twist, wrench };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    joint_names,
+    transforms,
+    twist,
+    wrench,
+  };
 }
 
 /** Bytes a sensor_msgs/MultiDOFJointState takes on the wire. */
 export function size_MultiDOFJointState(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 16;
-  size += std_msgs.size_Header(m.header);
+  let size = 28;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.stringsSize(m.joint_names);
   size += $rt.len(m.transforms) * 56;
   size += $rt.len(m.twist) * 48;
@@ -1489,11 +1586,14 @@ export function size_MultiDOFJointState(m: $rt.Fields | undefined): number {
 export function write_MultiDOFJointState(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.strings(m.joint_names, undefined, "joint_names");
   const transforms_items = m.transforms;
   for (let i = 0, n = w.count(transforms_items, undefined, "transforms"); i < n; i++) {
@@ -1556,12 +1656,11 @@ export function write_MultiDOFJointState(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_MultiEchoLaserScan(r: $rt.Reader): MultiEchoLaserScan {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(28, "angle_min");
   const angle_min = v.getFloat32(o, true);
   const angle_max = v.getFloat32(o + 4, true);
@@ -1588,7 +1687,7 @@ export function decode_MultiEchoLaserScan(r: $rt.Reader): MultiEchoLaserScan {
     }
   }
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     angle_min,
     angle_max,
     angle_increment,
@@ -1604,8 +1703,9 @@ export function decode_MultiEchoLaserScan(r: $rt.Reader): MultiEchoLaserScan {
 /** Bytes a sensor_msgs/MultiEchoLaserScan takes on the wire. */
 export function size_MultiEchoLaserScan(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 36;
-  size += std_msgs.size_Header(m.header);
+  let size = 48;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   {
     const items = $rt.itemsOf(m.ranges);
     for (let i = 0; i < items.length; i++) size += size_LaserEcho(items[i]);
@@ -1621,11 +1721,14 @@ export function size_MultiEchoLaserScan(m: $rt.Fields | undefined): number {
 export function write_MultiEchoLaserScan(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat32(o, $rt.float(m.angle_min, "angle_min"), true);
   v.setFloat32(o + 4, $rt.float(m.angle_max, "angle_max"), true);
@@ -1657,12 +1760,11 @@ export function write_MultiEchoLaserScan(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_NavSatFix(r: $rt.Reader): NavSatFix {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(27, "status");
   const status = {
     status: v.getInt8(o),
@@ -1677,7 +1779,7 @@ export function decode_NavSatFix(r: $rt.Reader): NavSatFix {
   const position_covariance_type = v.getUint8(o);
   r.offset = o + 1;
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     status,
     latitude,
     longitude,
@@ -1690,8 +1792,9 @@ export function decode_NavSatFix(r: $rt.Reader): NavSatFix {
 /** Bytes a sensor_msgs/NavSatFix takes on the wire. */
 export function size_NavSatFix(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 100;
-  size += std_msgs.size_Header(m.header);
+  let size = 112;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1699,11 +1802,14 @@ export function size_NavSatFix(m: $rt.Fields | undefined): number {
 export function write_NavSatFix(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const status = $rt.object(m.status, "status");
   v.setInt8(o, $rt.i8(status.status, "status.status"));
@@ -1748,12 +1854,11 @@ export function write_NavSatStatus(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_PointCloud(r: $rt.Reader): PointCloud {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const points: geometry_msgs.Point32[] = [];
   for (let i = 0, n = r.count(12, "points"); i < n; i++) {
     o = r.offset;
@@ -1772,14 +1877,19 @@ export function decode_PointCloud(r: $rt.Reader): PointCloud {
       throw $rt.withPath(error, "channels", i);
     }
   }
-  return { header, points, channels };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    points,
+    channels,
+  };
 }
 
 /** Bytes a sensor_msgs/PointCloud takes on the wire. */
 export function size_PointCloud(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 8;
-  size += std_msgs.size_Header(m.header);
+  let size = 20;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.len(m.points) * 12;
   {
     const items = $rt.itemsOf(m.channels);
@@ -1792,11 +1902,14 @@ export function size_PointCloud(m: $rt.Fields | undefined): number {
 export function write_PointCloud(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   const points_items = m.points;
   for (let i = 0, n = w.count(points_items, undefined, "points"); i < n; i++) {
     try {
@@ -1824,12 +1937,11 @@ export function write_PointCloud(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_PointCloud2(r: $rt.Reader): PointCloud2 {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(8, "height");
   const height = v.getUint32(o, true);
   const width = v.getUint32(o + 4, true);
@@ -1852,7 +1964,7 @@ export function decode_PointCloud2(r: $rt.Reader): PointCloud2 {
   const is_dense = v.getUint8(o) !== 0;
   r.offset = o + 1;
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     height,
     width,
     fields,
@@ -1867,8 +1979,9 @@ export function decode_PointCloud2(r: $rt.Reader): PointCloud2 {
 /** Bytes a sensor_msgs/PointCloud2 takes on the wire. */
 export function size_PointCloud2(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 26;
-  size += std_msgs.size_Header(m.header);
+  let size = 38;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   {
     const items = $rt.itemsOf(m.fields);
     for (let i = 0; i < items.length; i++) size += size_PointField(items[i]);
@@ -1881,11 +1994,14 @@ export function size_PointCloud2(m: $rt.Fields | undefined): number {
 export function write_PointCloud2(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setUint32(o, $rt.u32(m.height, "height"), true);
   v.setUint32(o + 4, $rt.u32(m.width, "width"), true);
@@ -1946,12 +2062,11 @@ export function write_PointField(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_Range(r: $rt.Reader): Range {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(17, "radiation_type");
   const radiation_type = v.getUint8(o);
   const field_of_view = v.getFloat32(o + 1, true);
@@ -1959,14 +2074,22 @@ export function decode_Range(r: $rt.Reader): Range {
   const max_range = v.getFloat32(o + 9, true);
   const range = v.getFloat32(o + 13, true);
   r.offset = o + 17;
-  return { header, radiation_type, field_of_view, min_range, max_range, range };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    radiation_type,
+    field_of_view,
+    min_range,
+    max_range,
+    range,
+  };
 }
 
 /** Bytes a sensor_msgs/Range takes on the wire. */
 export function size_Range(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 17;
-  size += std_msgs.size_Header(m.header);
+  let size = 29;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -1974,11 +2097,14 @@ export function size_Range(m: $rt.Fields | undefined): number {
 export function write_Range(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setUint8(o, $rt.u8(m.radiation_type, "radiation_type"));
   v.setFloat32(o + 1, $rt.float(m.field_of_view, "field_of_view"), true);
@@ -2024,24 +2150,28 @@ export function write_RegionOfInterest(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_RelativeHumidity(r: $rt.Reader): RelativeHumidity {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(16, "relative_humidity");
   const relative_humidity = v.getFloat64(o, true);
   const variance = v.getFloat64(o + 8, true);
   r.offset = o + 16;
-  return { header, relative_humidity, variance };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    relative_humidity,
+    variance,
+  };
 }
 
 /** Bytes a sensor_msgs/RelativeHumidity takes on the wire. */
 export function size_RelativeHumidity(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 16;
-  size += std_msgs.size_Header(m.header);
+  let size = 28;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -2049,11 +2179,14 @@ export function size_RelativeHumidity(m: $rt.Fields | undefined): number {
 export function write_RelativeHumidity(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat64(o, $rt.float(m.relative_humidity, "relative_humidity"), true);
   v.setFloat64(o + 8, $rt.float(m.variance, "variance"), true);
@@ -2121,24 +2254,28 @@ export function write_SetCameraInfoResponse(w: $rt.Writer, m: $rt.Fields): void 
 export function decode_Temperature(r: $rt.Reader): Temperature {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(16, "temperature");
   const temperature = v.getFloat64(o, true);
   const variance = v.getFloat64(o + 8, true);
   r.offset = o + 16;
-  return { header, temperature, variance };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    temperature,
+    variance,
+  };
 }
 
 /** Bytes a sensor_msgs/Temperature takes on the wire. */
 export function size_Temperature(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 16;
-  size += std_msgs.size_Header(m.header);
+  let size = 28;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   return size;
 }
 
@@ -2146,11 +2283,14 @@ export function size_Temperature(m: $rt.Fields | undefined): number {
 export function write_Temperature(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   v.setFloat64(o, $rt.float(m.temperature, "temperature"), true);
   v.setFloat64(o + 8, $rt.float(m.variance, "variance"), true);
@@ -2161,24 +2301,28 @@ export function write_Temperature(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_TimeReference(r: $rt.Reader): TimeReference {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(8, "time_ref");
   const time_ref = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
   r.offset = o + 8;
   const source = r.string("source");
-  return { header, time_ref, source };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    time_ref,
+    source,
+  };
 }
 
 /** Bytes a sensor_msgs/TimeReference takes on the wire. */
 export function size_TimeReference(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 8;
-  size += std_msgs.size_Header(m.header);
+  let size = 20;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.source);
   return size;
 }
@@ -2187,11 +2331,14 @@ export function size_TimeReference(m: $rt.Fields | undefined): number {
 export function write_TimeReference(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const time_ref = $rt.stamp(m.time_ref, "time_ref");
   v.setUint32(o, $rt.u32(time_ref.sec, "time_ref.sec"), true);

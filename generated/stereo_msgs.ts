@@ -34,12 +34,11 @@ export interface DisparityImage {
 export function decode_DisparityImage(r: $rt.Reader): DisparityImage {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   let image: sensor_msgs.Image;
   try {
     image = sensor_msgs.decode_Image(r);
@@ -60,14 +59,24 @@ export function decode_DisparityImage(r: $rt.Reader): DisparityImage {
   const max_disparity = v.getFloat32(o + 29, true);
   const delta_d = v.getFloat32(o + 33, true);
   r.offset = o + 37;
-  return { header, image, f, T, valid_window, min_disparity, max_disparity, delta_d };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    image,
+    f,
+    T,
+    valid_window,
+    min_disparity,
+    max_disparity,
+    delta_d,
+  };
 }
 
 /** Bytes a stereo_msgs/DisparityImage takes on the wire. */
 export function size_DisparityImage(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 37;
-  size += std_msgs.size_Header(m.header);
+  let size = 49;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += sensor_msgs.size_Image(m.image);
   return size;
 }
@@ -76,11 +85,14 @@ export function size_DisparityImage(m: $rt.Fields | undefined): number {
 export function write_DisparityImage(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   try {
     sensor_msgs.write_Image(w, $rt.object(m.image, ""));
   } catch (error) {

@@ -150,49 +150,234 @@ export function write_FrameGraphResponse(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a tf2_msgs/LookupTransformAction at the reader's offset. */
 export function decode_LookupTransformAction(r: $rt.Reader): LookupTransformAction {
-  let action_goal: LookupTransformActionGoal;
-  try {
-    action_goal = decode_LookupTransformActionGoal(r);
-  } catch (error) {
-    throw $rt.withPath(error, "action_goal");
-  }
-  let action_result: LookupTransformActionResult;
-  try {
-    action_result = decode_LookupTransformActionResult(r);
-  } catch (error) {
-    throw $rt.withPath(error, "action_result");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "action_goal.header.seq");
+  const action_goal_header_seq = v.getUint32(o, true);
+  const action_goal_header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const action_goal_header_frame_id = r.string("action_goal.header.frame_id");
+  o = r.need(8, "action_goal.goal_id.stamp");
+  const action_goal_goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const action_goal_goal_id_id = r.string("action_goal.goal_id.id");
+  const action_goal_goal_target_frame = r.string("action_goal.goal.target_frame");
+  const action_goal_goal_source_frame = r.string("action_goal.goal.source_frame");
+  o = r.need(24, "action_goal.goal.source_time");
+  const action_goal_goal_source_time = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  const action_goal_goal_timeout = { sec: v.getInt32(o + 8, true), nsec: v.getInt32(o + 12, true) };
+  const action_goal_goal_target_time = { sec: v.getUint32(o + 16, true), nsec: v.getUint32(o + 20, true) };
+  r.offset = o + 24;
+  const action_goal_goal_fixed_frame = r.string("action_goal.goal.fixed_frame");
+  o = r.need(13, "action_goal.goal.advanced");
+  const action_goal_goal_advanced = v.getUint8(o) !== 0;
+  const action_result_header_seq = v.getUint32(o + 1, true);
+  const action_result_header_stamp = { sec: v.getUint32(o + 5, true), nsec: v.getUint32(o + 9, true) };
+  r.offset = o + 13;
+  const action_result_header_frame_id = r.string("action_result.header.frame_id");
+  o = r.need(8, "action_result.status.goal_id.stamp");
+  const action_result_status_goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const action_result_status_goal_id_id = r.string("action_result.status.goal_id.id");
+  o = r.need(1, "action_result.status.status");
+  const action_result_status_status = v.getUint8(o);
+  r.offset = o + 1;
+  const action_result_status_text = r.string("action_result.status.text");
+  o = r.need(12, "action_result.result.transform.header.seq");
+  const action_result_result_transform_header_seq = v.getUint32(o, true);
+  const action_result_result_transform_header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const action_result_result_transform_header_frame_id = r.string("action_result.result.transform.header.frame_id");
+  const action_result_result_transform_child_frame_id = r.string("action_result.result.transform.child_frame_id");
+  o = r.need(57, "action_result.result.transform.transform");
+  const action_result_result_transform_transform = {
+    translation: {
+      x: v.getFloat64(o, true),
+      y: v.getFloat64(o + 8, true),
+      z: v.getFloat64(o + 16, true),
+    },
+    rotation: {
+      x: v.getFloat64(o + 24, true),
+      y: v.getFloat64(o + 32, true),
+      z: v.getFloat64(o + 40, true),
+      w: v.getFloat64(o + 48, true),
+    },
+  };
+  const action_result_result_error_error = v.getUint8(o + 56);
+  r.offset = o + 57;
+  const action_result_result_error_error_string = r.string("action_result.result.error.error_string");
   let action_feedback: LookupTransformActionFeedback;
   try {
     action_feedback = decode_LookupTransformActionFeedback(r);
   } catch (error) {
     throw $rt.withPath(error, "action_feedback");
   }
-  return { action_goal, action_result, action_feedback };
+  return {
+    action_goal: {
+      header: {
+        seq: action_goal_header_seq,
+        stamp: action_goal_header_stamp,
+        frame_id: action_goal_header_frame_id,
+      },
+      goal_id: { stamp: action_goal_goal_id_stamp, id: action_goal_goal_id_id },
+      goal: {
+        target_frame: action_goal_goal_target_frame,
+        source_frame: action_goal_goal_source_frame,
+        source_time: action_goal_goal_source_time,
+        timeout: action_goal_goal_timeout,
+        target_time: action_goal_goal_target_time,
+        fixed_frame: action_goal_goal_fixed_frame,
+        advanced: action_goal_goal_advanced,
+      },
+    },
+    action_result: {
+      header: {
+        seq: action_result_header_seq,
+        stamp: action_result_header_stamp,
+        frame_id: action_result_header_frame_id,
+      },
+      status: {
+        goal_id: {
+          stamp: action_result_status_goal_id_stamp,
+          id: action_result_status_goal_id_id,
+        },
+        status: action_result_status_status,
+        text: action_result_status_text,
+      },
+      result: {
+        transform: {
+          header: {
+            seq: action_result_result_transform_header_seq,
+            stamp: action_result_result_transform_header_stamp,
+            frame_id: action_result_result_transform_header_frame_id,
+          },
+          child_frame_id: action_result_result_transform_child_frame_id,
+          transform: action_result_result_transform_transform,
+        },
+        error: {
+          error: action_result_result_error_error,
+          error_string: action_result_result_error_error_string,
+        },
+      },
+    },
+    action_feedback,
+  };
 }
 
 /** Bytes a tf2_msgs/LookupTransformAction takes on the wire. */
 export function size_LookupTransformAction(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += size_LookupTransformActionGoal(m.action_goal);
-  size += size_LookupTransformActionResult(m.action_result);
+  let size = 135;
+  const action_goal = m.action_goal ?? {};
+  const action_goal_header = action_goal.header ?? {};
+  size += 4 + $rt.utf8Length(action_goal_header.frame_id);
+  const action_goal_goal_id = action_goal.goal_id ?? {};
+  size += 4 + $rt.utf8Length(action_goal_goal_id.id);
+  const action_goal_goal = action_goal.goal ?? {};
+  size += 4 + $rt.utf8Length(action_goal_goal.target_frame);
+  size += 4 + $rt.utf8Length(action_goal_goal.source_frame);
+  size += 4 + $rt.utf8Length(action_goal_goal.fixed_frame);
+  const action_result = m.action_result ?? {};
+  const action_result_header = action_result.header ?? {};
+  size += 4 + $rt.utf8Length(action_result_header.frame_id);
+  const action_result_status = action_result.status ?? {};
+  const action_result_status_goal_id = action_result_status.goal_id ?? {};
+  size += 4 + $rt.utf8Length(action_result_status_goal_id.id);
+  size += 4 + $rt.utf8Length(action_result_status.text);
+  const action_result_result = action_result.result ?? {};
+  const action_result_result_transform = action_result_result.transform ?? {};
+  const action_result_result_transform_header = action_result_result_transform.header ?? {};
+  size += 4 + $rt.utf8Length(action_result_result_transform_header.frame_id);
+  size += 4 + $rt.utf8Length(action_result_result_transform.child_frame_id);
+  const action_result_result_error = action_result_result.error ?? {};
+  size += 4 + $rt.utf8Length(action_result_result_error.error_string);
   size += size_LookupTransformActionFeedback(m.action_feedback);
   return size;
 }
 
 /** Writes a tf2_msgs/LookupTransformAction at the writer's offset (space was sized by size_*). */
 export function write_LookupTransformAction(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    write_LookupTransformActionGoal(w, $rt.object(m.action_goal, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "action_goal");
-  }
-  try {
-    write_LookupTransformActionResult(w, $rt.object(m.action_result, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "action_result");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const action_goal = $rt.object(m.action_goal, "action_goal");
+  const action_goal_header = $rt.object(action_goal.header, "action_goal.header");
+  v.setUint32(o, $rt.u32(action_goal_header.seq, "action_goal.header.seq"), true);
+  const action_goal_header_stamp = $rt.stamp(action_goal_header.stamp, "action_goal.header.stamp");
+  v.setUint32(o + 4, $rt.u32(action_goal_header_stamp.sec, "action_goal.header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(action_goal_header_stamp.nsec, "action_goal.header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(action_goal_header.frame_id, "action_goal.header.frame_id");
+  o = w.offset;
+  const action_goal_goal_id = $rt.object(action_goal.goal_id, "action_goal.goal_id");
+  const action_goal_goal_id_stamp = $rt.stamp(action_goal_goal_id.stamp, "action_goal.goal_id.stamp");
+  v.setUint32(o, $rt.u32(action_goal_goal_id_stamp.sec, "action_goal.goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(action_goal_goal_id_stamp.nsec, "action_goal.goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(action_goal_goal_id.id, "action_goal.goal_id.id");
+  const action_goal_goal = $rt.object(action_goal.goal, "action_goal.goal");
+  w.string(action_goal_goal.target_frame, "action_goal.goal.target_frame");
+  w.string(action_goal_goal.source_frame, "action_goal.goal.source_frame");
+  o = w.offset;
+  const action_goal_goal_source_time = $rt.stamp(action_goal_goal.source_time, "action_goal.goal.source_time");
+  v.setUint32(o, $rt.u32(action_goal_goal_source_time.sec, "action_goal.goal.source_time.sec"), true);
+  v.setUint32(o + 4, $rt.u32(action_goal_goal_source_time.nsec, "action_goal.goal.source_time.nsec"), true);
+  const action_goal_goal_timeout = $rt.stamp(action_goal_goal.timeout, "action_goal.goal.timeout");
+  v.setInt32(o + 8, $rt.i32(action_goal_goal_timeout.sec, "action_goal.goal.timeout.sec"), true);
+  v.setInt32(o + 12, $rt.i32(action_goal_goal_timeout.nsec, "action_goal.goal.timeout.nsec"), true);
+  const action_goal_goal_target_time = $rt.stamp(action_goal_goal.target_time, "action_goal.goal.target_time");
+  v.setUint32(o + 16, $rt.u32(action_goal_goal_target_time.sec, "action_goal.goal.target_time.sec"), true);
+  v.setUint32(o + 20, $rt.u32(action_goal_goal_target_time.nsec, "action_goal.goal.target_time.nsec"), true);
+  w.offset = o + 24;
+  w.string(action_goal_goal.fixed_frame, "action_goal.goal.fixed_frame");
+  o = w.offset;
+  v.setUint8(o, $rt.bool(action_goal_goal.advanced, "action_goal.goal.advanced"));
+  const action_result = $rt.object(m.action_result, "action_result");
+  const action_result_header = $rt.object(action_result.header, "action_result.header");
+  v.setUint32(o + 1, $rt.u32(action_result_header.seq, "action_result.header.seq"), true);
+  const action_result_header_stamp = $rt.stamp(action_result_header.stamp, "action_result.header.stamp");
+  v.setUint32(o + 5, $rt.u32(action_result_header_stamp.sec, "action_result.header.stamp.sec"), true);
+  v.setUint32(o + 9, $rt.u32(action_result_header_stamp.nsec, "action_result.header.stamp.nsec"), true);
+  w.offset = o + 13;
+  w.string(action_result_header.frame_id, "action_result.header.frame_id");
+  o = w.offset;
+  const action_result_status = $rt.object(action_result.status, "action_result.status");
+  const action_result_status_goal_id = $rt.object(action_result_status.goal_id, "action_result.status.goal_id");
+  const action_result_status_goal_id_stamp = $rt.stamp(action_result_status_goal_id.stamp, "action_result.status.goal_id.stamp");
+  v.setUint32(o, $rt.u32(action_result_status_goal_id_stamp.sec, "action_result.status.goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(action_result_status_goal_id_stamp.nsec, "action_result.status.goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(action_result_status_goal_id.id, "action_result.status.goal_id.id");
+  o = w.offset;
+  v.setUint8(o, $rt.u8(action_result_status.status, "action_result.status.status"));
+  w.offset = o + 1;
+  w.string(action_result_status.text, "action_result.status.text");
+  o = w.offset;
+  const action_result_result = $rt.object(action_result.result, "action_result.result");
+  const action_result_result_transform = $rt.object(action_result_result.transform, "action_result.result.transform");
+  const action_result_result_transform_header = $rt.object(action_result_result_transform.header, "action_result.result.transform.header");
+  v.setUint32(o, $rt.u32(action_result_result_transform_header.seq, "action_result.result.transform.header.seq"), true);
+  const action_result_result_transform_header_stamp = $rt.stamp(action_result_result_transform_header.stamp, "action_result.result.transform.header.stamp");
+  v.setUint32(o + 4, $rt.u32(action_result_result_transform_header_stamp.sec, "action_result.result.transform.header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(action_result_result_transform_header_stamp.nsec, "action_result.result.transform.header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(action_result_result_transform_header.frame_id, "action_result.result.transform.header.frame_id");
+  w.string(action_result_result_transform.child_frame_id, "action_result.result.transform.child_frame_id");
+  o = w.offset;
+  const action_result_result_transform_transform = $rt.object(action_result_result_transform.transform, "action_result.result.transform.transform");
+  const action_result_result_transform_transform_translation = $rt.object(action_result_result_transform_transform.translation, "action_result.result.transform.transform.translation");
+  v.setFloat64(o, $rt.float(action_result_result_transform_transform_translation.x, "action_result.result.transform.transform.translation.x"), true);
+  v.setFloat64(o + 8, $rt.float(action_result_result_transform_transform_translation.y, "action_result.result.transform.transform.translation.y"), true);
+  v.setFloat64(o + 16, $rt.float(action_result_result_transform_transform_translation.z, "action_result.result.transform.transform.translation.z"), true);
+  const action_result_result_transform_transform_rotation = $rt.object(action_result_result_transform_transform.rotation, "action_result.result.transform.transform.rotation");
+  v.setFloat64(o + 24, $rt.float(action_result_result_transform_transform_rotation.x, "action_result.result.transform.transform.rotation.x"), true);
+  v.setFloat64(o + 32, $rt.float(action_result_result_transform_transform_rotation.y, "action_result.result.transform.transform.rotation.y"), true);
+  v.setFloat64(o + 40, $rt.float(action_result_result_transform_transform_rotation.z, "action_result.result.transform.transform.rotation.z"), true);
+  v.setFloat64(o + 48, $rt.float(action_result_result_transform_transform_rotation.w, "action_result.result.transform.transform.rotation.w"), true);
+  const action_result_result_error = $rt.object(action_result_result.error, "action_result.result.error");
+  v.setUint8(o + 56, $rt.u8(action_result_result_error.error, "action_result.result.error.error"));
+  w.offset = o + 57;
+  w.string(action_result_result_error.error_string, "action_result.result.error.error_string");
   try {
     write_LookupTransformActionFeedback(w, $rt.object(m.action_feedback, ""));
   } catch (error) {
@@ -202,48 +387,75 @@ export function write_LookupTransformAction(w: $rt.Writer, m: $rt.Fields): void 
 
 /** Decodes a tf2_msgs/LookupTransformActionFeedback at the reader's offset. */
 export function decode_LookupTransformActionFeedback(r: $rt.Reader): LookupTransformActionFeedback {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  let status: actionlib_msgs.GoalStatus;
-  try {
-    status = actionlib_msgs.decode_GoalStatus(r);
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
+  o = r.need(8, "status.goal_id.stamp");
+  const status_goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const status_goal_id_id = r.string("status.goal_id.id");
+  o = r.need(1, "status.status");
+  const status_status = v.getUint8(o);
+  r.offset = o + 1;
+  const status_text = r.string("status.text");
   let feedback: LookupTransformFeedback;
   try {
     feedback = decode_LookupTransformFeedback(r);
   } catch (error) {
     throw $rt.withPath(error, "feedback");
   }
-  return { header, status, feedback };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    status: {
+      goal_id: { stamp: status_goal_id_stamp, id: status_goal_id_id },
+      status: status_status,
+      text: status_text,
+    },
+    feedback,
+  };
 }
 
 /** Bytes a tf2_msgs/LookupTransformActionFeedback takes on the wire. */
 export function size_LookupTransformActionFeedback(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
-  size += actionlib_msgs.size_GoalStatus(m.status);
+  let size = 21;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
+  const status = m.status ?? {};
+  const status_goal_id = status.goal_id ?? {};
+  size += 4 + $rt.utf8Length(status_goal_id.id);
+  size += 4 + $rt.utf8Length(status.text);
   return size;
 }
 
 /** Writes a tf2_msgs/LookupTransformActionFeedback at the writer's offset (space was sized by size_*). */
 export function write_LookupTransformActionFeedback(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  try {
-    actionlib_msgs.write_GoalStatus(w, $rt.object(m.status, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
+  o = w.offset;
+  const status = $rt.object(m.status, "status");
+  const status_goal_id = $rt.object(status.goal_id, "status.goal_id");
+  const status_goal_id_stamp = $rt.stamp(status_goal_id.stamp, "status.goal_id.stamp");
+  v.setUint32(o, $rt.u32(status_goal_id_stamp.sec, "status.goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(status_goal_id_stamp.nsec, "status.goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(status_goal_id.id, "status.goal_id.id");
+  o = w.offset;
+  v.setUint8(o, $rt.u8(status.status, "status.status"));
+  w.offset = o + 1;
+  w.string(status.text, "status.text");
   try {
     write_LookupTransformFeedback(w, $rt.object(m.feedback, ""));
   } catch (error) {
@@ -253,106 +465,229 @@ export function write_LookupTransformActionFeedback(w: $rt.Writer, m: $rt.Fields
 
 /** Decodes a tf2_msgs/LookupTransformActionGoal at the reader's offset. */
 export function decode_LookupTransformActionGoal(r: $rt.Reader): LookupTransformActionGoal {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  let goal_id: actionlib_msgs.GoalID;
-  try {
-    goal_id = actionlib_msgs.decode_GoalID(r);
-  } catch (error) {
-    throw $rt.withPath(error, "goal_id");
-  }
-  let goal: LookupTransformGoal;
-  try {
-    goal = decode_LookupTransformGoal(r);
-  } catch (error) {
-    throw $rt.withPath(error, "goal");
-  }
-  return { header, goal_id, goal };
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
+  o = r.need(8, "goal_id.stamp");
+  const goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const goal_id_id = r.string("goal_id.id");
+  const goal_target_frame = r.string("goal.target_frame");
+  const goal_source_frame = r.string("goal.source_frame");
+  o = r.need(24, "goal.source_time");
+  const goal_source_time = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  const goal_timeout = { sec: v.getInt32(o + 8, true), nsec: v.getInt32(o + 12, true) };
+  const goal_target_time = { sec: v.getUint32(o + 16, true), nsec: v.getUint32(o + 20, true) };
+  r.offset = o + 24;
+  const goal_fixed_frame = r.string("goal.fixed_frame");
+  o = r.need(1, "goal.advanced");
+  const goal_advanced = v.getUint8(o) !== 0;
+  r.offset = o + 1;
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    goal_id: { stamp: goal_id_stamp, id: goal_id_id },
+    goal: {
+      target_frame: goal_target_frame,
+      source_frame: goal_source_frame,
+      source_time: goal_source_time,
+      timeout: goal_timeout,
+      target_time: goal_target_time,
+      fixed_frame: goal_fixed_frame,
+      advanced: goal_advanced,
+    },
+  };
 }
 
 /** Bytes a tf2_msgs/LookupTransformActionGoal takes on the wire. */
 export function size_LookupTransformActionGoal(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
-  size += actionlib_msgs.size_GoalID(m.goal_id);
-  size += size_LookupTransformGoal(m.goal);
+  let size = 45;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
+  const goal_id = m.goal_id ?? {};
+  size += 4 + $rt.utf8Length(goal_id.id);
+  const goal = m.goal ?? {};
+  size += 4 + $rt.utf8Length(goal.target_frame);
+  size += 4 + $rt.utf8Length(goal.source_frame);
+  size += 4 + $rt.utf8Length(goal.fixed_frame);
   return size;
 }
 
 /** Writes a tf2_msgs/LookupTransformActionGoal at the writer's offset (space was sized by size_*). */
 export function write_LookupTransformActionGoal(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  try {
-    actionlib_msgs.write_GoalID(w, $rt.object(m.goal_id, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "goal_id");
-  }
-  try {
-    write_LookupTransformGoal(w, $rt.object(m.goal, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "goal");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
+  o = w.offset;
+  const goal_id = $rt.object(m.goal_id, "goal_id");
+  const goal_id_stamp = $rt.stamp(goal_id.stamp, "goal_id.stamp");
+  v.setUint32(o, $rt.u32(goal_id_stamp.sec, "goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(goal_id_stamp.nsec, "goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(goal_id.id, "goal_id.id");
+  const goal = $rt.object(m.goal, "goal");
+  w.string(goal.target_frame, "goal.target_frame");
+  w.string(goal.source_frame, "goal.source_frame");
+  o = w.offset;
+  const goal_source_time = $rt.stamp(goal.source_time, "goal.source_time");
+  v.setUint32(o, $rt.u32(goal_source_time.sec, "goal.source_time.sec"), true);
+  v.setUint32(o + 4, $rt.u32(goal_source_time.nsec, "goal.source_time.nsec"), true);
+  const goal_timeout = $rt.stamp(goal.timeout, "goal.timeout");
+  v.setInt32(o + 8, $rt.i32(goal_timeout.sec, "goal.timeout.sec"), true);
+  v.setInt32(o + 12, $rt.i32(goal_timeout.nsec, "goal.timeout.nsec"), true);
+  const goal_target_time = $rt.stamp(goal.target_time, "goal.target_time");
+  v.setUint32(o + 16, $rt.u32(goal_target_time.sec, "goal.target_time.sec"), true);
+  v.setUint32(o + 20, $rt.u32(goal_target_time.nsec, "goal.target_time.nsec"), true);
+  w.offset = o + 24;
+  w.string(goal.fixed_frame, "goal.fixed_frame");
+  o = w.offset;
+  v.setUint8(o, $rt.bool(goal.advanced, "goal.advanced"));
+  w.offset = o + 1;
 }
 
 /** Decodes a tf2_msgs/LookupTransformActionResult at the reader's offset. */
 export function decode_LookupTransformActionResult(r: $rt.Reader): LookupTransformActionResult {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  let status: actionlib_msgs.GoalStatus;
-  try {
-    status = actionlib_msgs.decode_GoalStatus(r);
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
-  let result: LookupTransformResult;
-  try {
-    result = decode_LookupTransformResult(r);
-  } catch (error) {
-    throw $rt.withPath(error, "result");
-  }
-  return { header, status, result };
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
+  o = r.need(8, "status.goal_id.stamp");
+  const status_goal_id_stamp = { sec: v.getUint32(o, true), nsec: v.getUint32(o + 4, true) };
+  r.offset = o + 8;
+  const status_goal_id_id = r.string("status.goal_id.id");
+  o = r.need(1, "status.status");
+  const status_status = v.getUint8(o);
+  r.offset = o + 1;
+  const status_text = r.string("status.text");
+  o = r.need(12, "result.transform.header.seq");
+  const result_transform_header_seq = v.getUint32(o, true);
+  const result_transform_header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const result_transform_header_frame_id = r.string("result.transform.header.frame_id");
+  const result_transform_child_frame_id = r.string("result.transform.child_frame_id");
+  o = r.need(57, "result.transform.transform");
+  const result_transform_transform = {
+    translation: {
+      x: v.getFloat64(o, true),
+      y: v.getFloat64(o + 8, true),
+      z: v.getFloat64(o + 16, true),
+    },
+    rotation: {
+      x: v.getFloat64(o + 24, true),
+      y: v.getFloat64(o + 32, true),
+      z: v.getFloat64(o + 40, true),
+      w: v.getFloat64(o + 48, true),
+    },
+  };
+  const result_error_error = v.getUint8(o + 56);
+  r.offset = o + 57;
+  const result_error_error_string = r.string("result.error.error_string");
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    status: {
+      goal_id: { stamp: status_goal_id_stamp, id: status_goal_id_id },
+      status: status_status,
+      text: status_text,
+    },
+    result: {
+      transform: {
+        header: {
+          seq: result_transform_header_seq,
+          stamp: result_transform_header_stamp,
+          frame_id: result_transform_header_frame_id,
+        },
+        child_frame_id: result_transform_child_frame_id,
+        transform: result_transform_transform,
+      },
+      error: { error: result_error_error, error_string: result_error_error_string },
+    },
+  };
 }
 
 /** Bytes a tf2_msgs/LookupTransformActionResult takes on the wire. */
 export function size_LookupTransformActionResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += std_msgs.size_Header(m.header);
-  size += actionlib_msgs.size_GoalStatus(m.status);
-  size += size_LookupTransformResult(m.result);
+  let size = 90;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
+  const status = m.status ?? {};
+  const status_goal_id = status.goal_id ?? {};
+  size += 4 + $rt.utf8Length(status_goal_id.id);
+  size += 4 + $rt.utf8Length(status.text);
+  const result = m.result ?? {};
+  const result_transform = result.transform ?? {};
+  const result_transform_header = result_transform.header ?? {};
+  size += 4 + $rt.utf8Length(result_transform_header.frame_id);
+  size += 4 + $rt.utf8Length(result_transform.child_frame_id);
+  const result_error = result.error ?? {};
+  size += 4 + $rt.utf8Length(result_error.error_string);
   return size;
 }
 
 /** Writes a tf2_msgs/LookupTransformActionResult at the writer's offset (space was sized by size_*). */
 export function write_LookupTransformActionResult(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
-  try {
-    actionlib_msgs.write_GoalStatus(w, $rt.object(m.status, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "status");
-  }
-  try {
-    write_LookupTransformResult(w, $rt.object(m.result, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "result");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
+  o = w.offset;
+  const status = $rt.object(m.status, "status");
+  const status_goal_id = $rt.object(status.goal_id, "status.goal_id");
+  const status_goal_id_stamp = $rt.stamp(status_goal_id.stamp, "status.goal_id.stamp");
+  v.setUint32(o, $rt.u32(status_goal_id_stamp.sec, "status.goal_id.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(status_goal_id_stamp.nsec, "status.goal_id.stamp.nsec"), true);
+  w.offset = o + 8;
+  w.string(status_goal_id.id, "status.goal_id.id");
+  o = w.offset;
+  v.setUint8(o, $rt.u8(status.status, "status.status"));
+  w.offset = o + 1;
+  w.string(status.text, "status.text");
+  o = w.offset;
+  const result = $rt.object(m.result, "result");
+  const result_transform = $rt.object(result.transform, "result.transform");
+  const result_transform_header = $rt.object(result_transform.header, "result.transform.header");
+  v.setUint32(o, $rt.u32(result_transform_header.seq, "result.transform.header.seq"), true);
+  const result_transform_header_stamp = $rt.stamp(result_transform_header.stamp, "result.transform.header.stamp");
+  v.setUint32(o + 4, $rt.u32(result_transform_header_stamp.sec, "result.transform.header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(result_transform_header_stamp.nsec, "result.transform.header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(result_transform_header.frame_id, "result.transform.header.frame_id");
+  w.string(result_transform.child_frame_id, "result.transform.child_frame_id");
+  o = w.offset;
+  const result_transform_transform = $rt.object(result_transform.transform, "result.transform.transform");
+  const result_transform_transform_translation = $rt.object(result_transform_transform.translation, "result.transform.transform.translation");
+  v.setFloat64(o, $rt.float(result_transform_transform_translation.x, "result.transform.transform.translation.x"), true);
+  v.setFloat64(o + 8, $rt.float(result_transform_transform_translation.y, "result.transform.transform.translation.y"), true);
+  v.setFloat64(o + 16, $rt.float(result_transform_transform_translation.z, "result.transform.transform.translation.z"), true);
+  const result_transform_transform_rotation = $rt.object(result_transform_transform.rotation, "result.transform.transform.rotation");
+  v.setFloat64(o + 24, $rt.float(result_transform_transform_rotation.x, "result.transform.transform.rotation.x"), true);
+  v.setFloat64(o + 32, $rt.float(result_transform_transform_rotation.y, "result.transform.transform.rotation.y"), true);
+  v.setFloat64(o + 40, $rt.float(result_transform_transform_rotation.z, "result.transform.transform.rotation.z"), true);
+  v.setFloat64(o + 48, $rt.float(result_transform_transform_rotation.w, "result.transform.transform.rotation.w"), true);
+  const result_error = $rt.object(result.error, "result.error");
+  v.setUint8(o + 56, $rt.u8(result_error.error, "result.error.error"));
+  w.offset = o + 57;
+  w.string(result_error.error_string, "result.error.error_string");
 }
 
 /** Decodes a tf2_msgs/LookupTransformFeedback at the reader's offset. */
@@ -430,42 +765,87 @@ export function write_LookupTransformGoal(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a tf2_msgs/LookupTransformResult at the reader's offset. */
 export function decode_LookupTransformResult(r: $rt.Reader): LookupTransformResult {
-  let transform: geometry_msgs.TransformStamped;
-  try {
-    transform = geometry_msgs.decode_TransformStamped(r);
-  } catch (error) {
-    throw $rt.withPath(error, "transform");
-  }
-  let error$2: TF2Error;
-  try {
-    error$2 = decode_TF2Error(r);
-  } catch (error) {
-    throw $rt.withPath(error, "error");
-  }
-  return { transform, error: error$2 };
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "transform.header.seq");
+  const transform_header_seq = v.getUint32(o, true);
+  const transform_header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const transform_header_frame_id = r.string("transform.header.frame_id");
+  const transform_child_frame_id = r.string("transform.child_frame_id");
+  o = r.need(57, "transform.transform");
+  const transform_transform = {
+    translation: {
+      x: v.getFloat64(o, true),
+      y: v.getFloat64(o + 8, true),
+      z: v.getFloat64(o + 16, true),
+    },
+    rotation: {
+      x: v.getFloat64(o + 24, true),
+      y: v.getFloat64(o + 32, true),
+      z: v.getFloat64(o + 40, true),
+      w: v.getFloat64(o + 48, true),
+    },
+  };
+  const error_error = v.getUint8(o + 56);
+  r.offset = o + 57;
+  const error_error_string = r.string("error.error_string");
+  return {
+    transform: {
+      header: {
+        seq: transform_header_seq,
+        stamp: transform_header_stamp,
+        frame_id: transform_header_frame_id,
+      },
+      child_frame_id: transform_child_frame_id,
+      transform: transform_transform,
+    },
+    error: { error: error_error, error_string: error_error_string },
+  };
 }
 
 /** Bytes a tf2_msgs/LookupTransformResult takes on the wire. */
 export function size_LookupTransformResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 0;
-  size += geometry_msgs.size_TransformStamped(m.transform);
-  size += size_TF2Error(m.error);
+  let size = 69;
+  const transform = m.transform ?? {};
+  const transform_header = transform.header ?? {};
+  size += 4 + $rt.utf8Length(transform_header.frame_id);
+  size += 4 + $rt.utf8Length(transform.child_frame_id);
+  const error$2 = m.error ?? {};
+  size += 4 + $rt.utf8Length(error$2.error_string);
   return size;
 }
 
 /** Writes a tf2_msgs/LookupTransformResult at the writer's offset (space was sized by size_*). */
 export function write_LookupTransformResult(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    geometry_msgs.write_TransformStamped(w, $rt.object(m.transform, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "transform");
-  }
-  try {
-    write_TF2Error(w, $rt.object(m.error, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "error");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const transform = $rt.object(m.transform, "transform");
+  const transform_header = $rt.object(transform.header, "transform.header");
+  v.setUint32(o, $rt.u32(transform_header.seq, "transform.header.seq"), true);
+  const transform_header_stamp = $rt.stamp(transform_header.stamp, "transform.header.stamp");
+  v.setUint32(o + 4, $rt.u32(transform_header_stamp.sec, "transform.header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(transform_header_stamp.nsec, "transform.header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(transform_header.frame_id, "transform.header.frame_id");
+  w.string(transform.child_frame_id, "transform.child_frame_id");
+  o = w.offset;
+  const transform_transform = $rt.object(transform.transform, "transform.transform");
+  const transform_transform_translation = $rt.object(transform_transform.translation, "transform.transform.translation");
+  v.setFloat64(o, $rt.float(transform_transform_translation.x, "transform.transform.translation.x"), true);
+  v.setFloat64(o + 8, $rt.float(transform_transform_translation.y, "transform.transform.translation.y"), true);
+  v.setFloat64(o + 16, $rt.float(transform_transform_translation.z, "transform.transform.translation.z"), true);
+  const transform_transform_rotation = $rt.object(transform_transform.rotation, "transform.transform.rotation");
+  v.setFloat64(o + 24, $rt.float(transform_transform_rotation.x, "transform.transform.rotation.x"), true);
+  v.setFloat64(o + 32, $rt.float(transform_transform_rotation.y, "transform.transform.rotation.y"), true);
+  v.setFloat64(o + 40, $rt.float(transform_transform_rotation.z, "transform.transform.rotation.z"), true);
+  v.setFloat64(o + 48, $rt.float(transform_transform_rotation.w, "transform.transform.rotation.w"), true);
+  const error$2 = $rt.object(m.error, "error");
+  v.setUint8(o + 56, $rt.u8(error$2.error, "error.error"));
+  w.offset = o + 57;
+  w.string(error$2.error_string, "error.error_string");
 }
 
 /** Decodes a tf2_msgs/TF2Error at the reader's offset. */

@@ -67,12 +67,13 @@ export interface MultiDOFJointTrajectoryPoint {
 
 /** Decodes a trajectory_msgs/JointTrajectory at the reader's offset. */
 export function decode_JointTrajectory(r: $rt.Reader): JointTrajectory {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const joint_names = r.strings(r.count(4, "joint_names"), "joint_names");
   const points: JointTrajectoryPoint[] = [];
   for (let i = 0, n = r.count(24, "points"); i < n; i++) {
@@ -82,14 +83,19 @@ export function decode_JointTrajectory(r: $rt.Reader): JointTrajectory {
       throw $rt.withPath(error, "points", i);
     }
   }
-  return { header, joint_names, points };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    joint_names,
+    points,
+  };
 }
 
 /** Bytes a trajectory_msgs/JointTrajectory takes on the wire. */
 export function size_JointTrajectory(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 8;
-  size += std_msgs.size_Header(m.header);
+  let size = 20;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.stringsSize(m.joint_names);
   {
     const items = $rt.itemsOf(m.points);
@@ -100,11 +106,16 @@ export function size_JointTrajectory(m: $rt.Fields | undefined): number {
 
 /** Writes a trajectory_msgs/JointTrajectory at the writer's offset (space was sized by size_*). */
 export function write_JointTrajectory(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.strings(m.joint_names, undefined, "joint_names");
   const points_items = m.points;
   for (let i = 0, n = w.count(points_items, undefined, "points"); i < n; i++) {
@@ -158,12 +169,13 @@ export function write_JointTrajectoryPoint(w: $rt.Writer, m: $rt.Fields): void {
 
 /** Decodes a trajectory_msgs/MultiDOFJointTrajectory at the reader's offset. */
 export function decode_MultiDOFJointTrajectory(r: $rt.Reader): MultiDOFJointTrajectory {
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = r.view;
+  let o: number;
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const joint_names = r.strings(r.count(4, "joint_names"), "joint_names");
   const points: MultiDOFJointTrajectoryPoint[] = [];
   for (let i = 0, n = r.count(20, "points"); i < n; i++) {
@@ -173,14 +185,19 @@ export function decode_MultiDOFJointTrajectory(r: $rt.Reader): MultiDOFJointTraj
       throw $rt.withPath(error, "points", i);
     }
   }
-  return { header, joint_names, points };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    joint_names,
+    points,
+  };
 }
 
 /** Bytes a trajectory_msgs/MultiDOFJointTrajectory takes on the wire. */
 export function size_MultiDOFJointTrajectory(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 8;
-  size += std_msgs.size_Header(m.header);
+  let size = 20;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += $rt.stringsSize(m.joint_names);
   {
     const items = $rt.itemsOf(m.points);
@@ -191,11 +208,16 @@ export function size_MultiDOFJointTrajectory(m: $rt.Fields | undefined): number 
 
 /** Writes a trajectory_msgs/MultiDOFJointTrajectory at the writer's offset (space was sized by size_*). */
 export function write_MultiDOFJointTrajectory(w: $rt.Writer, m: $rt.Fields): void {
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  const v = w.view;
+  let o: number;
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.strings(m.joint_names, undefined, "joint_names");
   const points_items = m.points;
   for (let i = 0, n = w.count(points_items, undefined, "points"); i < n; i++) {

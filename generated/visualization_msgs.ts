@@ -298,12 +298,11 @@ export const MenuEntry = {
 export function decode_ImageMarker(r: $rt.Reader): ImageMarker {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const ns = r.string("ns");
   o = r.need(81, "id");
   const id = v.getInt32(o, true);
@@ -352,7 +351,7 @@ export function decode_ImageMarker(r: $rt.Reader): ImageMarker {
     });
   }
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     ns,
     id,
     type: type$,
@@ -371,8 +370,9 @@ export function decode_ImageMarker(r: $rt.Reader): ImageMarker {
 /** Bytes a visualization_msgs/ImageMarker takes on the wire. */
 export function size_ImageMarker(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 89;
-  size += std_msgs.size_Header(m.header);
+  let size = 101;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.ns);
   size += $rt.len(m.points) * 24;
   size += $rt.len(m.outline_colors) * 16;
@@ -383,11 +383,14 @@ export function size_ImageMarker(m: $rt.Fields | undefined): number {
 export function write_ImageMarker(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.string(m.ns, "ns");
   o = w.offset;
   v.setInt32(o, $rt.i32(m.id, "id"), true);
@@ -446,12 +449,11 @@ export function write_ImageMarker(w: $rt.Writer, m: $rt.Fields): void {
 export function decode_InteractiveMarker(r: $rt.Reader): InteractiveMarker {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(56, "pose");
   const pose = {
     position: {
@@ -488,14 +490,23 @@ export function decode_InteractiveMarker(r: $rt.Reader): InteractiveMarker {
       throw $rt.withPath(error, "controls", i);
     }
   }
-  return { header, pose, name, description, scale, menu_entries, controls };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    pose,
+    name,
+    description,
+    scale,
+    menu_entries,
+    controls,
+  };
 }
 
 /** Bytes a visualization_msgs/InteractiveMarker takes on the wire. */
 export function size_InteractiveMarker(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 68;
-  size += std_msgs.size_Header(m.header);
+  let size = 80;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.name);
   size += 4 + $rt.utf8Length(m.description);
   {
@@ -513,11 +524,14 @@ export function size_InteractiveMarker(m: $rt.Fields | undefined): number {
 export function write_InteractiveMarker(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const pose = $rt.object(m.pose, "pose");
   const pose_position = $rt.object(pose.position, "pose.position");
@@ -639,12 +653,11 @@ export function write_InteractiveMarkerControl(w: $rt.Writer, m: $rt.Fields): vo
 export function decode_InteractiveMarkerFeedback(r: $rt.Reader): InteractiveMarkerFeedback {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const client_id = r.string("client_id");
   const marker_name = r.string("marker_name");
   const control_name = r.string("control_name");
@@ -672,7 +685,7 @@ export function decode_InteractiveMarkerFeedback(r: $rt.Reader): InteractiveMark
   const mouse_point_valid = v.getUint8(o + 85) !== 0;
   r.offset = o + 86;
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     client_id,
     marker_name,
     control_name,
@@ -687,8 +700,9 @@ export function decode_InteractiveMarkerFeedback(r: $rt.Reader): InteractiveMark
 /** Bytes a visualization_msgs/InteractiveMarkerFeedback takes on the wire. */
 export function size_InteractiveMarkerFeedback(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 86;
-  size += std_msgs.size_Header(m.header);
+  let size = 98;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.client_id);
   size += 4 + $rt.utf8Length(m.marker_name);
   size += 4 + $rt.utf8Length(m.control_name);
@@ -699,11 +713,14 @@ export function size_InteractiveMarkerFeedback(m: $rt.Fields | undefined): numbe
 export function write_InteractiveMarkerFeedback(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.string(m.client_id, "client_id");
   w.string(m.marker_name, "marker_name");
   w.string(m.control_name, "control_name");
@@ -781,12 +798,11 @@ export function write_InteractiveMarkerInit(w: $rt.Writer, m: $rt.Fields): void 
 export function decode_InteractiveMarkerPose(r: $rt.Reader): InteractiveMarkerPose {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   o = r.need(56, "pose");
   const pose = {
     position: {
@@ -803,14 +819,19 @@ export function decode_InteractiveMarkerPose(r: $rt.Reader): InteractiveMarkerPo
   };
   r.offset = o + 56;
   const name = r.string("name");
-  return { header, pose, name };
+  return {
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
+    pose,
+    name,
+  };
 }
 
 /** Bytes a visualization_msgs/InteractiveMarkerPose takes on the wire. */
 export function size_InteractiveMarkerPose(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 56;
-  size += std_msgs.size_Header(m.header);
+  let size = 68;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.name);
   return size;
 }
@@ -819,11 +840,14 @@ export function size_InteractiveMarkerPose(m: $rt.Fields | undefined): number {
 export function write_InteractiveMarkerPose(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   o = w.offset;
   const pose = $rt.object(m.pose, "pose");
   const pose_position = $rt.object(pose.position, "pose.position");
@@ -917,12 +941,11 @@ export function write_InteractiveMarkerUpdate(w: $rt.Writer, m: $rt.Fields): voi
 export function decode_Marker(r: $rt.Reader): Marker {
   const v = r.view;
   let o: number;
-  let header: std_msgs.Header;
-  try {
-    header = std_msgs.decode_Header(r);
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = r.need(12, "header.seq");
+  const header_seq = v.getUint32(o, true);
+  const header_stamp = { sec: v.getUint32(o + 4, true), nsec: v.getUint32(o + 8, true) };
+  r.offset = o + 12;
+  const header_frame_id = r.string("header.frame_id");
   const ns = r.string("ns");
   o = r.need(117, "id");
   const id = v.getInt32(o, true);
@@ -982,7 +1005,7 @@ export function decode_Marker(r: $rt.Reader): Marker {
   const mesh_use_embedded_materials = v.getUint8(o) !== 0;
   r.offset = o + 1;
   return {
-    header,
+    header: { seq: header_seq, stamp: header_stamp, frame_id: header_frame_id },
     ns,
     id,
     type: type$,
@@ -1003,8 +1026,9 @@ export function decode_Marker(r: $rt.Reader): Marker {
 /** Bytes a visualization_msgs/Marker takes on the wire. */
 export function size_Marker(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
-  let size = 126;
-  size += std_msgs.size_Header(m.header);
+  let size = 138;
+  const header = m.header ?? {};
+  size += 4 + $rt.utf8Length(header.frame_id);
   size += 4 + $rt.utf8Length(m.ns);
   size += $rt.len(m.points) * 24;
   size += $rt.len(m.colors) * 16;
@@ -1017,11 +1041,14 @@ export function size_Marker(m: $rt.Fields | undefined): number {
 export function write_Marker(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
-  try {
-    std_msgs.write_Header(w, $rt.object(m.header, ""));
-  } catch (error) {
-    throw $rt.withPath(error, "header");
-  }
+  o = w.offset;
+  const header = $rt.object(m.header, "header");
+  v.setUint32(o, $rt.u32(header.seq, "header.seq"), true);
+  const header_stamp = $rt.stamp(header.stamp, "header.stamp");
+  v.setUint32(o + 4, $rt.u32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 8, $rt.u32(header_stamp.nsec, "header.stamp.nsec"), true);
+  w.offset = o + 12;
+  w.string(header.frame_id, "header.frame_id");
   w.string(m.ns, "ns");
   o = w.offset;
   v.setInt32(o, $rt.i32(m.id, "id"), true);

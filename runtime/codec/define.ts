@@ -51,7 +51,7 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
         throw new DecodeError(
           datatype,
           "",
-          r.offset,
+          r.offset - r.start,
           `${r.end - r.offset} bytes left over after the message (strict mode)`,
         );
       }

@@ -10,28 +10,56 @@ const MAX_ZERO_SIZE_COUNT = 1 << 24;
 
 // ignoreBOM: a leading U+FEFF is content (genpy keeps it), not a byte-order mark to drop.
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
-/** Pool for small numeric arrays (see `Reader.aligned`). */
+/** Pool for small and medium numeric arrays (see `Reader.aligned`). */
 const POOL_SIZE = 64 * 1024;
-const POOLED_MAX = 256;
+const POOLED_MAX = 8 * 1024;
 let pool = new ArrayBuffer(POOL_SIZE);
 let poolBytes = new Uint8Array(pool);
 let poolOffset = 0;
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/**
+ * The views over the last input's whole buffer. Messages decoded one after another often share a
+ * buffer (a bag chunk, a batch), and a DataView costs more to create than a small message costs
+ * to decode. (The last buffer stays referenced until another one is decoded.)
+ */
+let lastBuffer: ArrayBufferLike | undefined;
+let lastView: DataView | undefined;
+let lastBytes: Uint8Array | undefined;
+
 export class Reader {
+  /** A view over the input's whole buffer: offsets are absolute in it. */
   readonly view: DataView;
-  offset = 0;
+  /** The input's whole buffer as bytes (absolute offsets, like `view`). */
+  readonly bytes: Uint8Array;
+  /** Absolute offset of the next byte to read. */
+  offset: number;
+  /** Absolute offset where the input ends. */
   readonly end: number;
+  /** Absolute offset where the input starts (errors report offsets relative to it). */
+  readonly start: number;
   readonly copy: boolean;
 
   constructor(
-    readonly bytes: Uint8Array,
+    input: Uint8Array,
     readonly datatype: string,
     options?: DecodeOptions,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.end = bytes.byteLength;
+    const buffer = input.buffer;
+    if (buffer !== lastBuffer) {
+      lastBuffer = buffer;
+      lastView = new DataView(buffer);
+      lastBytes =
+        input.byteOffset === 0 && input.byteLength === buffer.byteLength
+          ? input
+          : new Uint8Array(buffer);
+    }
+    this.view = lastView!;
+    this.bytes = lastBytes!;
+    this.start = input.byteOffset;
+    this.offset = this.start;
+    this.end = this.start + input.byteLength;
     this.copy = options?.copy === true;
   }
 
@@ -44,8 +72,9 @@ export class Reader {
     return at;
   }
 
-  error(path: string, offset: number, reason: string): DecodeError {
-    return new DecodeError(this.datatype, path, offset, reason);
+  /** A DecodeError at absolute offset `at` (reported relative to the input). */
+  error(path: string, at: number, reason: string): DecodeError {
+    return new DecodeError(this.datatype, path, at - this.start, reason);
   }
 
   /**
@@ -67,13 +96,21 @@ export class Reader {
     return n;
   }
 
-  string(path: string): string {
-    const at = this.need(4, path);
+  /** A string; `index` is the element's index in a `string[]` (only used in errors). */
+  string(path: string, index = -1): string {
+    const at = this.offset;
+    if (at + 4 > this.end) {
+      throw this.error(
+        elementPath(path, index),
+        at,
+        `needs 4 bytes, ${this.end - at} left (truncated input)`,
+      );
+    }
     const length = this.view.getUint32(at, true);
     const start = at + 4;
     if (start + length > this.end) {
       throw this.error(
-        path,
+        elementPath(path, index),
         at,
         `string length ${length} runs past the end (${this.end - start} bytes left)`,
       );
@@ -91,9 +128,8 @@ export class Reader {
   }
 
   int8s(length: number, path: string): Int8Array {
-    const at = this.need(length, path);
-    this.offset = at + length;
-    return new Int8Array(this.bytes.slice(at, at + length).buffer);
+    const [buffer, offset] = this.aligned(length, 1, path);
+    return new Int8Array(buffer, offset, length);
   }
 
   int16s(length: number, path: string): Int16Array {
@@ -139,7 +175,7 @@ export class Reader {
 
   strings(length: number, path: string): string[] {
     const out: string[] = [];
-    for (let i = 0; i < length; i++) out.push(this.string(`${path}[${i}]`));
+    for (let i = 0; i < length; i++) out.push(this.string(path, i));
     return out;
   }
 
@@ -174,8 +210,7 @@ export class Reader {
     const at = this.need(byteLength, path);
     this.offset = at + byteLength;
     if (byteLength > POOLED_MAX) {
-      const start = this.bytes.byteOffset + at;
-      const copy = this.bytes.buffer.slice(start, start + byteLength) as ArrayBuffer;
+      const copy = this.bytes.buffer.slice(at, at + byteLength) as ArrayBuffer;
       if (!littleEndianHost) swapBytes(new Uint8Array(copy), size);
       return [copy, 0];
     }
@@ -186,19 +221,27 @@ export class Reader {
       offset = 0;
     }
     poolOffset = offset + byteLength;
-    const src = this.bytes;
-    for (let k = 0; k < byteLength; k++) poolBytes[offset + k] = src[at + k]!;
+    if (byteLength <= 64) {
+      // A few elements: copying bytes beats creating a view for `set`.
+      const src = this.bytes;
+      for (let k = 0; k < byteLength; k++) poolBytes[offset + k] = src[at + k]!;
+    } else {
+      poolBytes.set(this.bytes.subarray(at, at + byteLength), offset);
+    }
     if (!littleEndianHost) swapBytes(poolBytes.subarray(offset, offset + byteLength), size);
     return [pool, offset];
   }
 }
 
 /**
- * Recently decoded short ASCII strings, by a hash of their bytes. Frame ids, joint names and
- * other short strings repeat from message to message: a hit costs one pass over the bytes and no
- * allocation, and hands back the same string instance (cheaper to compare and to keep).
+ * Recently decoded short strings, in slots chosen by their length and a few of their bytes.
+ * Frame ids, joint names and other short strings repeat from message to message: a hit costs one
+ * comparison pass over the bytes and no allocation, and hands back the same string instance
+ * (cheaper to compare and to keep). Only ASCII strings are kept, so equal UTF-16 units mean equal
+ * bytes.
  */
-const recent: string[] = new Array<string>(256).fill("");
+const RECENT_SLOTS = 1024;
+const recent: string[] = new Array<string>(RECENT_SLOTS).fill("");
 
 /**
  * UTF-8 to string. Invalid UTF-8 becomes U+FFFD, as rospy/genpy decode it; a leading BOM is kept.
@@ -207,13 +250,14 @@ export function decodeUtf8(bytes: Uint8Array, start: number, length: number): st
   if (length === 0) return "";
   const end = start + length;
   if (length > 32) return utf8.decode(bytes.subarray(start, end));
-  let hash = length;
-  for (let i = start; i < end; i++) {
-    const b = bytes[i]!;
-    if (b >= 0x80) return utf8.decode(bytes.subarray(start, end));
-    hash = (Math.imul(hash, 31) + b) | 0;
-  }
-  const slot = hash & 255;
+  const last = bytes[end - 1]!;
+  const slot =
+    (length * 7 +
+      bytes[start]! * 31 +
+      last * 131 +
+      bytes[end - 2 < start ? start : end - 2]! * 37 +
+      bytes[start + (length >> 1)]! * 17) &
+    (RECENT_SLOTS - 1);
   const hit = recent[slot]!;
   if (hit.length === length) {
     let k = 0;
@@ -221,8 +265,14 @@ export function decodeUtf8(bytes: Uint8Array, start: number, length: number): st
     if (k === length) return hit;
   }
   const s = utf8.decode(bytes.subarray(start, end));
-  recent[slot] = s;
+  // Keep it only when it is ASCII (then its length equals the byte length).
+  if (s.length === length) recent[slot] = s;
   return s;
+}
+
+/** `path[index]`, built only for an error message. */
+function elementPath(path: string, index: number): string {
+  return index < 0 ? path : `${path}[${index}]`;
 }
 
 function swapBytes(bytes: Uint8Array, size: number): void {

@@ -115,9 +115,20 @@ export function emitCodecFunctions(
   return [emitter.decode(), emitter.size(), emitter.write()].join("\n");
 }
 
-/** A field that is part of a fixed-size run, at a constant offset from the run start. */
-interface RunItem {
+/**
+ * A field as the function handles it: a field of the type itself, or a field of a flattened
+ * nested message (`header.frame_id`: parents `["header"]`).
+ */
+interface Leaf {
   field: ResolvedField;
+  parents: string[];
+  /** Dotted path from the type's top, for error messages. */
+  path: string;
+}
+
+/** A leaf that is part of a fixed-size run, at a constant offset from the run start. */
+interface RunItem {
+  leaf: Leaf;
   offset: number;
 }
 
@@ -148,24 +159,46 @@ class FunctionEmitter {
     return new Scope(INTERNAL, { has: (n) => this.names.isTaken(n) });
   }
 
-  /** Fields grouped into fixed-size runs and single variable-size fields, in wire order. */
-  private segments(): (RunItem[] | ResolvedField)[] {
-    const out: (RunItem[] | ResolvedField)[] = [];
+  /** The fields in wire order, flattenable nested messages (Header...) replaced by their fields. */
+  private leaves(): Leaf[] {
+    const out: Leaf[] = [];
+    const visit = (fields: readonly ResolvedField[], parents: string[]) => {
+      for (const field of fields) {
+        if (
+          !field.isArray &&
+          !field.isBuiltin &&
+          !this.layouts.isInlinable(field.type) &&
+          this.layouts.isFlattenable(field.type)
+        ) {
+          visit(this.layouts.type(field.type).fields, [...parents, field.name]);
+        } else {
+          out.push({ field, parents, path: [...parents, field.name].join(".") });
+        }
+      }
+    };
+    visit(this.fields, []);
+    return out;
+  }
+
+  /** Leaves grouped into fixed-size runs and single variable-size leaves, in wire order. */
+  private segments(): (RunItem[] | Leaf)[] {
+    const out: (RunItem[] | Leaf)[] = [];
     let run: RunItem[] = [];
     let offset = 0;
-    for (const field of this.fields) {
+    for (const leaf of this.leaves()) {
+      const field = leaf.field;
       const scalar =
         !field.isArray &&
         (field.isBuiltin ? field.type !== "string" : this.layouts.isInlinable(field.type));
       if (scalar) {
-        run.push({ field, offset });
+        run.push({ leaf, offset });
         offset += this.layouts.fieldFixedSize(field)!;
         continue;
       }
       if (run.length > 0) out.push(run);
       run = [];
       offset = 0;
-      out.push(field);
+      out.push(leaf);
     }
     if (run.length > 0) out.push(run);
     return out;
@@ -173,12 +206,14 @@ class FunctionEmitter {
 
   private runSize(run: RunItem[]): number {
     const last = run[run.length - 1]!;
-    return last.offset + this.layouts.fieldFixedSize(last.field)!;
+    return last.offset + this.layouts.fieldFixedSize(last.leaf.field)!;
   }
 
   private usesView(): boolean {
     return this.segments().some(
-      (s) => Array.isArray(s) || (!s.isBuiltin && s.isArray && this.layouts.isInlinable(s.type)),
+      (s) =>
+        Array.isArray(s) ||
+        (!s.field.isBuiltin && s.field.isArray && this.layouts.isInlinable(s.field.type)),
     );
   }
 
@@ -188,7 +223,7 @@ class FunctionEmitter {
     const w = new CodeWriter();
     const rt = this.rt;
     const taken = this.locals();
-    const returned: string[] = [];
+    const result = new ObjectLiteral();
     w.line(`/** Decodes a ${this.type} at the reader's offset. */`);
     w.block(
       this.head("decode", `r${this.ts(`: ${rt}.Reader`)}`, `: ${this.names.typeName(this.type)}`),
@@ -200,24 +235,21 @@ class FunctionEmitter {
         for (const segment of this.segments()) {
           if (Array.isArray(segment)) {
             const size = this.runSize(segment);
-            w.line(`o = r.need(${size}, ${JSON.stringify(segment[0]!.field.name)});`);
-            for (const { field, offset } of segment) {
-              const local = taken.declare(field.name);
-              returned.push(property(field.name, local));
-              w.line(`const ${local} = ${this.readScalar(field.type, field.isBuiltin, offset)};`);
+            w.line(`o = r.need(${size}, ${JSON.stringify(segment[0]!.leaf.path)});`);
+            for (const { leaf, offset } of segment) {
+              const local = taken.declare(leaf.path.replace(/\./g, "_"));
+              result.add(leaf, local);
+              const { type, isBuiltin } = leaf.field;
+              w.line(`const ${local} = ${this.readScalar(type, isBuiltin, offset)};`);
             }
             w.line(`r.offset = o + ${size};`);
             continue;
           }
-          const field = segment;
-          const local = taken.declare(field.name);
-          returned.push(property(field.name, local));
-          this.decodeField(w, field, local);
+          const local = taken.declare(segment.path.replace(/\./g, "_"));
+          result.add(segment, local);
+          this.decodeField(w, segment, local);
         }
-        const oneLine = `return { ${returned.join(", ")} };`;
-        if (returned.length === 0) w.line("return {};");
-        else if (oneLine.length <= 90) w.line(oneLine);
-        else w.line(`return {\n  ${returned.join(",\n  ")},\n};`);
+        w.line(`return ${result.toString()};`);
       },
     );
     return w.toString();
@@ -244,9 +276,10 @@ class FunctionEmitter {
     return `{\n  ${parts.join(",\n  ")},\n}`;
   }
 
-  private decodeField(w: CodeWriter, field: ResolvedField, local: string): void {
+  private decodeField(w: CodeWriter, leaf: Leaf, local: string): void {
     const rt = this.rt;
-    const path = JSON.stringify(field.name);
+    const field = leaf.field;
+    const path = JSON.stringify(leaf.path);
     const fixed = field.arrayLength;
     if (!field.isArray) {
       if (field.isBuiltin) {
@@ -292,17 +325,17 @@ class FunctionEmitter {
   size(): string {
     const w = new CodeWriter();
     const rt = this.rt;
+    const taken = this.locals();
     let fixed = 0;
-    const variable: ((w: CodeWriter) => void)[] = [];
-    for (const field of this.fields) {
-      const size = this.layouts.fieldFixedSize(field);
+    const variable: Leaf[] = [];
+    for (const leaf of this.leaves()) {
+      const size = this.layouts.fieldFixedSize(leaf.field);
       if (size !== undefined) {
         fixed += size;
         continue;
       }
-      const value = `m${access(field.name)}`;
-      variable.push((w) => this.sizeField(w, field, value));
-      if (field.isArray && field.arrayLength === undefined) fixed += 4;
+      variable.push(leaf);
+      if (leaf.field.isArray && leaf.field.arrayLength === undefined) fixed += 4;
     }
     w.line(`/** Bytes a ${this.type} takes on the wire. */`);
     w.block(this.head("size", `m${this.ts(`: ${rt}.Fields | undefined`)}`, ": number"), () => {
@@ -313,7 +346,22 @@ class FunctionEmitter {
       // A wrong value must not throw here: the write pass reports it with its field path.
       w.line(`if (typeof m !== "object" || m === null) return 0;`);
       w.line(`let size = ${fixed};`);
-      for (const emit of variable) emit(w);
+      // Flattened nested messages: a missing one counts as empty (the write pass reports it).
+      const parents = new Map<string, string>([["", "m"]]);
+      const parentOf = (leaf: Leaf): string => {
+        for (let depth = 1; depth <= leaf.parents.length; depth++) {
+          const key = leaf.parents.slice(0, depth).join(".");
+          if (parents.has(key)) continue;
+          const outer = parents.get(leaf.parents.slice(0, depth - 1).join("."))!;
+          const local = taken.declare(key.replace(/\./g, "_"));
+          w.line(`const ${local} = ${outer}${access(leaf.parents[depth - 1]!)} ?? {};`);
+          parents.set(key, local);
+        }
+        return parents.get(leaf.parents.join("."))!;
+      };
+      for (const leaf of variable) {
+        this.sizeField(w, leaf.field, `${parentOf(leaf)}${access(leaf.field.name)}`);
+      }
       w.line("return size;");
     });
     return w.toString();
@@ -347,6 +395,21 @@ class FunctionEmitter {
     const w = new CodeWriter();
     const rt = this.rt;
     const taken = this.locals();
+    // Flattened nested messages: checked once, where their first field is written.
+    const parents = new Map<string, string>([["", "m"]]);
+    const parentOf = (leaf: Leaf): string => {
+      for (let depth = 1; depth <= leaf.parents.length; depth++) {
+        const key = leaf.parents.slice(0, depth).join(".");
+        if (parents.has(key)) continue;
+        const outer = parents.get(leaf.parents.slice(0, depth - 1).join("."))!;
+        const local = taken.declare(key.replace(/\./g, "_"));
+        w.line(
+          `const ${local} = ${rt}.object(${outer}${access(leaf.parents[depth - 1]!)}, ${JSON.stringify(key)});`,
+        );
+        parents.set(key, local);
+      }
+      return parents.get(leaf.parents.join("."))!;
+    };
     w.line(`/** Writes a ${this.type} at the writer's offset (space was sized by size_*). */`);
     w.block(
       this.head("write", `w${this.ts(`: ${rt}.Writer`)}, m${this.ts(`: ${rt}.Fields`)}`, ": void"),
@@ -358,13 +421,14 @@ class FunctionEmitter {
         for (const segment of this.segments()) {
           if (Array.isArray(segment)) {
             w.line("o = w.offset;");
-            for (const { field, offset } of segment) {
+            for (const { leaf, offset } of segment) {
+              const parent = parentOf(leaf);
               this.writeScalar(
                 w,
-                field.type,
-                field.isBuiltin,
-                `m${access(field.name)}`,
-                field.name,
+                leaf.field.type,
+                leaf.field.isBuiltin,
+                `${parent}${access(leaf.field.name)}`,
+                leaf.path,
                 offset,
                 taken,
               );
@@ -372,7 +436,7 @@ class FunctionEmitter {
             w.line(`w.offset = o + ${this.runSize(segment)};`);
             continue;
           }
-          this.writeField(w, segment, taken);
+          this.writeField(w, segment, `${parentOf(segment)}${access(segment.field.name)}`, taken);
         }
       },
     );
@@ -422,10 +486,10 @@ class FunctionEmitter {
     }
   }
 
-  private writeField(w: CodeWriter, field: ResolvedField, taken: Scope): void {
+  private writeField(w: CodeWriter, leaf: Leaf, value: string, taken: Scope): void {
     const rt = this.rt;
-    const path = JSON.stringify(field.name);
-    const value = `m${access(field.name)}`;
+    const field = leaf.field;
+    const path = JSON.stringify(leaf.path);
     const fixed = field.arrayLength === undefined ? "undefined" : String(field.arrayLength);
     if (!field.isArray) {
       if (field.isBuiltin) {
@@ -442,7 +506,7 @@ class FunctionEmitter {
       w.line(`w.${ARRAY_METHOD[field.type]}(${value}, ${fixed}, ${path});`);
       return;
     }
-    const items = taken.declare(`${field.name}_items`);
+    const items = taken.declare(`${leaf.path.replace(/\./g, "_")}_items`);
     w.line(`const ${items} = ${value};`);
     w.block(`for (let i = 0, n = w.count(${items}, ${fixed}, ${path}); i < n; i++)`, () => {
       w.tryCatch(
@@ -468,9 +532,36 @@ class FunctionEmitter {
   }
 }
 
-/** `name` or `name: local` in an object literal. */
-function property(name: string, local: string): string {
-  return name === local ? name : `${propertyKey(name)}: ${local}`;
+/** The decoded object: leaves' locals, nested as their flattened parents were. */
+class ObjectLiteral {
+  private readonly entries = new Map<string, string | ObjectLiteral>();
+
+  add(leaf: Leaf, local: string): void {
+    let node: ObjectLiteral = this;
+    for (const parent of leaf.parents) {
+      let child = node.entries.get(parent);
+      if (!(child instanceof ObjectLiteral)) {
+        child = new ObjectLiteral();
+        node.entries.set(parent, child);
+      }
+      node = child;
+    }
+    node.entries.set(leaf.field.name, local);
+  }
+
+  toString(): string {
+    const parts = [...this.entries].map(([name, value]) =>
+      typeof value === "string"
+        ? name === value
+          ? name
+          : `${propertyKey(name)}: ${value}`
+        : `${propertyKey(name)}: ${indentTail(value.toString())}`,
+    );
+    if (parts.length === 0) return "{}";
+    const oneLine = `{ ${parts.join(", ")} }`;
+    if (oneLine.length <= 80 && !oneLine.includes("\n")) return oneLine;
+    return `{\n  ${parts.join(",\n  ")},\n}`;
+  }
 }
 
 /** Field names are `[A-Za-z][A-Za-z0-9_]*`, always valid property names. */

@@ -28,6 +28,7 @@ export class Layouts {
   private readonly fixed = new Map<string, number | undefined>();
   private readonly minimum = new Map<string, number>();
   private readonly inlinable = new Map<string, boolean>();
+  private readonly flattenable = new Map<string, boolean>();
 
   constructor(private readonly types: ReadonlyMap<string, ResolvedType>) {}
 
@@ -78,6 +79,27 @@ export class Layouts {
 
   elementMinSize(f: ResolvedField): number {
     return f.isBuiltin ? (BUILTIN_SIZE[f.type] ?? 4) : this.minSize(f.type);
+  }
+
+  /**
+   * A message type without arrays whose fields are scalars, strings or such types themselves,
+   * like std_msgs/Header: its fields are decoded and encoded in the parent's function (no call,
+   * and its fixed-size fields join the parent's runs).
+   */
+  isFlattenable(name: string): boolean {
+    const known = this.flattenable.get(name);
+    if (known !== undefined) return known;
+    this.flattenable.set(name, false); // recursion guard
+    const fields = this.type(name).fields;
+    const ok =
+      fields.length > 0 &&
+      fields.length <= 16 &&
+      fields.every(
+        (f) =>
+          !f.isArray && (f.isBuiltin || this.isInlinable(f.type) || this.isFlattenable(f.type)),
+      );
+    this.flattenable.set(name, ok);
+    return ok;
   }
 
   /**
