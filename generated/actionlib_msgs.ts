@@ -66,15 +66,15 @@ export function decode_GoalID(r: $rt.Reader): GoalID {
   return { stamp, id };
 }
 
-/** Bytes a actionlib_msgs/GoalID takes on the wire. */
+/** At most the bytes a actionlib_msgs/GoalID takes on the wire. */
 export function size_GoalID(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 8;
-  size += 4 + $rt.utf8Length(m.id);
+  size += 4 + $rt.utf8Bound(m.id);
   return size;
 }
 
-/** Writes a actionlib_msgs/GoalID at the writer's offset (space was sized by size_*). */
+/** Writes a actionlib_msgs/GoalID at the writer's offset (space was bounded by size_*). */
 export function write_GoalID(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -101,17 +101,17 @@ export function decode_GoalStatus(r: $rt.Reader): GoalStatus {
   return { goal_id: { stamp: goal_id_stamp, id: goal_id_id }, status, text };
 }
 
-/** Bytes a actionlib_msgs/GoalStatus takes on the wire. */
+/** At most the bytes a actionlib_msgs/GoalStatus takes on the wire. */
 export function size_GoalStatus(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 9;
   const goal_id = m.goal_id ?? {};
-  size += 4 + $rt.utf8Length(goal_id.id);
-  size += 4 + $rt.utf8Length(m.text);
+  size += 4 + $rt.utf8Bound(goal_id.id);
+  size += 4 + $rt.utf8Bound(m.text);
   return size;
 }
 
-/** Writes a actionlib_msgs/GoalStatus at the writer's offset (space was sized by size_*). */
+/** Writes a actionlib_msgs/GoalStatus at the writer's offset (space was bounded by size_*). */
 export function write_GoalStatus(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -151,12 +151,12 @@ export function decode_GoalStatusArray(r: $rt.Reader): GoalStatusArray {
   };
 }
 
-/** Bytes a actionlib_msgs/GoalStatusArray takes on the wire. */
+/** At most the bytes a actionlib_msgs/GoalStatusArray takes on the wire. */
 export function size_GoalStatusArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 16;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   {
     const items = $rt.itemsOf(m.status_list);
     for (let i = 0; i < items.length; i++) size += size_GoalStatus(items[i]);
@@ -164,7 +164,7 @@ export function size_GoalStatusArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a actionlib_msgs/GoalStatusArray at the writer's offset (space was sized by size_*). */
+/** Writes a actionlib_msgs/GoalStatusArray at the writer's offset (space was bounded by size_*). */
 export function write_GoalStatusArray(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

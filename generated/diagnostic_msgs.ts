@@ -91,15 +91,15 @@ export function decode_AddDiagnosticsRequest(r: $rt.Reader): AddDiagnosticsReque
   return { load_namespace };
 }
 
-/** Bytes a diagnostic_msgs/AddDiagnosticsRequest takes on the wire. */
+/** At most the bytes a diagnostic_msgs/AddDiagnosticsRequest takes on the wire. */
 export function size_AddDiagnosticsRequest(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
-  size += 4 + $rt.utf8Length(m.load_namespace);
+  size += 4 + $rt.utf8Bound(m.load_namespace);
   return size;
 }
 
-/** Writes a diagnostic_msgs/AddDiagnosticsRequest at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/AddDiagnosticsRequest at the writer's offset (space was bounded by size_*). */
 export function write_AddDiagnosticsRequest(w: $rt.Writer, m: $rt.Fields): void {
   w.string(m.load_namespace, "load_namespace");
 }
@@ -115,15 +115,15 @@ export function decode_AddDiagnosticsResponse(r: $rt.Reader): AddDiagnosticsResp
   return { success, message };
 }
 
-/** Bytes a diagnostic_msgs/AddDiagnosticsResponse takes on the wire. */
+/** At most the bytes a diagnostic_msgs/AddDiagnosticsResponse takes on the wire. */
 export function size_AddDiagnosticsResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 1;
-  size += 4 + $rt.utf8Length(m.message);
+  size += 4 + $rt.utf8Bound(m.message);
   return size;
 }
 
-/** Writes a diagnostic_msgs/AddDiagnosticsResponse at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/AddDiagnosticsResponse at the writer's offset (space was bounded by size_*). */
 export function write_AddDiagnosticsResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -156,12 +156,12 @@ export function decode_DiagnosticArray(r: $rt.Reader): DiagnosticArray {
   };
 }
 
-/** Bytes a diagnostic_msgs/DiagnosticArray takes on the wire. */
+/** At most the bytes a diagnostic_msgs/DiagnosticArray takes on the wire. */
 export function size_DiagnosticArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 16;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   {
     const items = $rt.itemsOf(m.status);
     for (let i = 0; i < items.length; i++) size += size_DiagnosticStatus(items[i]);
@@ -169,7 +169,7 @@ export function size_DiagnosticArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a diagnostic_msgs/DiagnosticArray at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/DiagnosticArray at the writer's offset (space was bounded by size_*). */
 export function write_DiagnosticArray(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -212,13 +212,13 @@ export function decode_DiagnosticStatus(r: $rt.Reader): DiagnosticStatus {
   return { level, name, message, hardware_id, values };
 }
 
-/** Bytes a diagnostic_msgs/DiagnosticStatus takes on the wire. */
+/** At most the bytes a diagnostic_msgs/DiagnosticStatus takes on the wire. */
 export function size_DiagnosticStatus(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 5;
-  size += 4 + $rt.utf8Length(m.name);
-  size += 4 + $rt.utf8Length(m.message);
-  size += 4 + $rt.utf8Length(m.hardware_id);
+  size += 4 + $rt.utf8Bound(m.name);
+  size += 4 + $rt.utf8Bound(m.message);
+  size += 4 + $rt.utf8Bound(m.hardware_id);
   {
     const items = $rt.itemsOf(m.values);
     for (let i = 0; i < items.length; i++) size += size_KeyValue(items[i]);
@@ -226,7 +226,7 @@ export function size_DiagnosticStatus(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a diagnostic_msgs/DiagnosticStatus at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/DiagnosticStatus at the writer's offset (space was bounded by size_*). */
 export function write_DiagnosticStatus(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -253,16 +253,16 @@ export function decode_KeyValue(r: $rt.Reader): KeyValue {
   return { key, value };
 }
 
-/** Bytes a diagnostic_msgs/KeyValue takes on the wire. */
+/** At most the bytes a diagnostic_msgs/KeyValue takes on the wire. */
 export function size_KeyValue(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
-  size += 4 + $rt.utf8Length(m.key);
-  size += 4 + $rt.utf8Length(m.value);
+  size += 4 + $rt.utf8Bound(m.key);
+  size += 4 + $rt.utf8Bound(m.value);
   return size;
 }
 
-/** Writes a diagnostic_msgs/KeyValue at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/KeyValue at the writer's offset (space was bounded by size_*). */
 export function write_KeyValue(w: $rt.Writer, m: $rt.Fields): void {
   w.string(m.key, "key");
   w.string(m.value, "value");
@@ -273,12 +273,12 @@ export function decode_SelfTestRequest(r: $rt.Reader): SelfTestRequest {
   return {};
 }
 
-/** Bytes a diagnostic_msgs/SelfTestRequest takes on the wire. */
+/** At most the bytes a diagnostic_msgs/SelfTestRequest takes on the wire. */
 export function size_SelfTestRequest(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a diagnostic_msgs/SelfTestRequest at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/SelfTestRequest at the writer's offset (space was bounded by size_*). */
 export function write_SelfTestRequest(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -301,11 +301,11 @@ export function decode_SelfTestResponse(r: $rt.Reader): SelfTestResponse {
   return { id, passed, status };
 }
 
-/** Bytes a diagnostic_msgs/SelfTestResponse takes on the wire. */
+/** At most the bytes a diagnostic_msgs/SelfTestResponse takes on the wire. */
 export function size_SelfTestResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 5;
-  size += 4 + $rt.utf8Length(m.id);
+  size += 4 + $rt.utf8Bound(m.id);
   {
     const items = $rt.itemsOf(m.status);
     for (let i = 0; i < items.length; i++) size += size_DiagnosticStatus(items[i]);
@@ -313,7 +313,7 @@ export function size_SelfTestResponse(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a diagnostic_msgs/SelfTestResponse at the writer's offset (space was sized by size_*). */
+/** Writes a diagnostic_msgs/SelfTestResponse at the writer's offset (space was bounded by size_*). */
 export function write_SelfTestResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

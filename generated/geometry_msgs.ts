@@ -409,12 +409,12 @@ export function decode_Accel(r: $rt.Reader): Accel {
   return { linear, angular };
 }
 
-/** Bytes a geometry_msgs/Accel takes on the wire. */
+/** At most the bytes a geometry_msgs/Accel takes on the wire. */
 export function size_Accel(m: $rt.Fields | undefined): number {
   return 48;
 }
 
-/** Writes a geometry_msgs/Accel at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Accel at the writer's offset (space was bounded by size_*). */
 export function write_Accel(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -459,16 +459,16 @@ export function decode_AccelStamped(r: $rt.Reader): AccelStamped {
   };
 }
 
-/** Bytes a geometry_msgs/AccelStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/AccelStamped takes on the wire. */
 export function size_AccelStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 60;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/AccelStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/AccelStamped at the writer's offset (space was bounded by size_*). */
 export function write_AccelStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -515,12 +515,12 @@ export function decode_AccelWithCovariance(r: $rt.Reader): AccelWithCovariance {
   return { accel, covariance };
 }
 
-/** Bytes a geometry_msgs/AccelWithCovariance takes on the wire. */
+/** At most the bytes a geometry_msgs/AccelWithCovariance takes on the wire. */
 export function size_AccelWithCovariance(m: $rt.Fields | undefined): number {
   return 336;
 }
 
-/** Writes a geometry_msgs/AccelWithCovariance at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/AccelWithCovariance at the writer's offset (space was bounded by size_*). */
 export function write_AccelWithCovariance(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -559,16 +559,16 @@ export function decode_AccelWithCovarianceStamped(r: $rt.Reader): AccelWithCovar
   };
 }
 
-/** Bytes a geometry_msgs/AccelWithCovarianceStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/AccelWithCovarianceStamped takes on the wire. */
 export function size_AccelWithCovarianceStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 348;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/AccelWithCovarianceStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/AccelWithCovarianceStamped at the writer's offset (space was bounded by size_*). */
 export function write_AccelWithCovarianceStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -608,12 +608,12 @@ export function decode_Inertia(r: $rt.Reader): Inertia {
   return { m: m$2, com, ixx, ixy, ixz, iyy, iyz, izz };
 }
 
-/** Bytes a geometry_msgs/Inertia takes on the wire. */
+/** At most the bytes a geometry_msgs/Inertia takes on the wire. */
 export function size_Inertia(m: $rt.Fields | undefined): number {
   return 80;
 }
 
-/** Writes a geometry_msgs/Inertia at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Inertia at the writer's offset (space was bounded by size_*). */
 export function write_Inertia(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -663,16 +663,16 @@ export function decode_InertiaStamped(r: $rt.Reader): InertiaStamped {
   };
 }
 
-/** Bytes a geometry_msgs/InertiaStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/InertiaStamped takes on the wire. */
 export function size_InertiaStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 92;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/InertiaStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/InertiaStamped at the writer's offset (space was bounded by size_*). */
 export function write_InertiaStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -712,12 +712,12 @@ export function decode_Point(r: $rt.Reader): Point {
   return { x, y, z };
 }
 
-/** Bytes a geometry_msgs/Point takes on the wire. */
+/** At most the bytes a geometry_msgs/Point takes on the wire. */
 export function size_Point(m: $rt.Fields | undefined): number {
   return 24;
 }
 
-/** Writes a geometry_msgs/Point at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Point at the writer's offset (space was bounded by size_*). */
 export function write_Point(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -740,12 +740,12 @@ export function decode_Point32(r: $rt.Reader): Point32 {
   return { x, y, z };
 }
 
-/** Bytes a geometry_msgs/Point32 takes on the wire. */
+/** At most the bytes a geometry_msgs/Point32 takes on the wire. */
 export function size_Point32(m: $rt.Fields | undefined): number {
   return 12;
 }
 
-/** Writes a geometry_msgs/Point32 at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Point32 at the writer's offset (space was bounded by size_*). */
 export function write_Point32(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -778,16 +778,16 @@ export function decode_PointStamped(r: $rt.Reader): PointStamped {
   };
 }
 
-/** Bytes a geometry_msgs/PointStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/PointStamped takes on the wire. */
 export function size_PointStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 36;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/PointStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/PointStamped at the writer's offset (space was bounded by size_*). */
 export function write_PointStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -824,7 +824,7 @@ export function decode_Polygon(r: $rt.Reader): Polygon {
   return { points };
 }
 
-/** Bytes a geometry_msgs/Polygon takes on the wire. */
+/** At most the bytes a geometry_msgs/Polygon takes on the wire. */
 export function size_Polygon(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -832,7 +832,7 @@ export function size_Polygon(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a geometry_msgs/Polygon at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Polygon at the writer's offset (space was bounded by size_*). */
 export function write_Polygon(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -872,17 +872,17 @@ export function decode_PolygonStamped(r: $rt.Reader): PolygonStamped {
   };
 }
 
-/** Bytes a geometry_msgs/PolygonStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/PolygonStamped takes on the wire. */
 export function size_PolygonStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 12;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += size_Polygon(m.polygon);
   return size;
 }
 
-/** Writes a geometry_msgs/PolygonStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/PolygonStamped at the writer's offset (space was bounded by size_*). */
 export function write_PolygonStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -921,12 +921,12 @@ export function decode_Pose(r: $rt.Reader): Pose {
   return { position, orientation };
 }
 
-/** Bytes a geometry_msgs/Pose takes on the wire. */
+/** At most the bytes a geometry_msgs/Pose takes on the wire. */
 export function size_Pose(m: $rt.Fields | undefined): number {
   return 56;
 }
 
-/** Writes a geometry_msgs/Pose at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Pose at the writer's offset (space was bounded by size_*). */
 export function write_Pose(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -955,12 +955,12 @@ export function decode_Pose2D(r: $rt.Reader): Pose2D {
   return { x, y, theta };
 }
 
-/** Bytes a geometry_msgs/Pose2D takes on the wire. */
+/** At most the bytes a geometry_msgs/Pose2D takes on the wire. */
 export function size_Pose2D(m: $rt.Fields | undefined): number {
   return 24;
 }
 
-/** Writes a geometry_msgs/Pose2D at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Pose2D at the writer's offset (space was bounded by size_*). */
 export function write_Pose2D(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1004,17 +1004,17 @@ export function decode_PoseArray(r: $rt.Reader): PoseArray {
   };
 }
 
-/** Bytes a geometry_msgs/PoseArray takes on the wire. */
+/** At most the bytes a geometry_msgs/PoseArray takes on the wire. */
 export function size_PoseArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 16;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.poses) * 56;
   return size;
 }
 
-/** Writes a geometry_msgs/PoseArray at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/PoseArray at the writer's offset (space was bounded by size_*). */
 export function write_PoseArray(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1077,16 +1077,16 @@ export function decode_PoseStamped(r: $rt.Reader): PoseStamped {
   };
 }
 
-/** Bytes a geometry_msgs/PoseStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/PoseStamped takes on the wire. */
 export function size_PoseStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 68;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/PoseStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/PoseStamped at the writer's offset (space was bounded by size_*). */
 export function write_PoseStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1135,12 +1135,12 @@ export function decode_PoseWithCovariance(r: $rt.Reader): PoseWithCovariance {
   return { pose, covariance };
 }
 
-/** Bytes a geometry_msgs/PoseWithCovariance takes on the wire. */
+/** At most the bytes a geometry_msgs/PoseWithCovariance takes on the wire. */
 export function size_PoseWithCovariance(m: $rt.Fields | undefined): number {
   return 344;
 }
 
-/** Writes a geometry_msgs/PoseWithCovariance at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/PoseWithCovariance at the writer's offset (space was bounded by size_*). */
 export function write_PoseWithCovariance(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1180,16 +1180,16 @@ export function decode_PoseWithCovarianceStamped(r: $rt.Reader): PoseWithCovaria
   };
 }
 
-/** Bytes a geometry_msgs/PoseWithCovarianceStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/PoseWithCovarianceStamped takes on the wire. */
 export function size_PoseWithCovarianceStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 356;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/PoseWithCovarianceStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/PoseWithCovarianceStamped at the writer's offset (space was bounded by size_*). */
 export function write_PoseWithCovarianceStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1221,12 +1221,12 @@ export function decode_Quaternion(r: $rt.Reader): Quaternion {
   return { x, y, z, w: w$2 };
 }
 
-/** Bytes a geometry_msgs/Quaternion takes on the wire. */
+/** At most the bytes a geometry_msgs/Quaternion takes on the wire. */
 export function size_Quaternion(m: $rt.Fields | undefined): number {
   return 32;
 }
 
-/** Writes a geometry_msgs/Quaternion at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Quaternion at the writer's offset (space was bounded by size_*). */
 export function write_Quaternion(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1261,16 +1261,16 @@ export function decode_QuaternionStamped(r: $rt.Reader): QuaternionStamped {
   };
 }
 
-/** Bytes a geometry_msgs/QuaternionStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/QuaternionStamped takes on the wire. */
 export function size_QuaternionStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 44;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/QuaternionStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/QuaternionStamped at the writer's offset (space was bounded by size_*). */
 export function write_QuaternionStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1311,12 +1311,12 @@ export function decode_Transform(r: $rt.Reader): Transform {
   return { translation, rotation };
 }
 
-/** Bytes a geometry_msgs/Transform takes on the wire. */
+/** At most the bytes a geometry_msgs/Transform takes on the wire. */
 export function size_Transform(m: $rt.Fields | undefined): number {
   return 56;
 }
 
-/** Writes a geometry_msgs/Transform at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Transform at the writer's offset (space was bounded by size_*). */
 export function write_Transform(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1365,17 +1365,17 @@ export function decode_TransformStamped(r: $rt.Reader): TransformStamped {
   };
 }
 
-/** Bytes a geometry_msgs/TransformStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/TransformStamped takes on the wire. */
 export function size_TransformStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 68;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.child_frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.child_frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/TransformStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/TransformStamped at the writer's offset (space was bounded by size_*). */
 export function write_TransformStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1421,12 +1421,12 @@ export function decode_Twist(r: $rt.Reader): Twist {
   return { linear, angular };
 }
 
-/** Bytes a geometry_msgs/Twist takes on the wire. */
+/** At most the bytes a geometry_msgs/Twist takes on the wire. */
 export function size_Twist(m: $rt.Fields | undefined): number {
   return 48;
 }
 
-/** Writes a geometry_msgs/Twist at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Twist at the writer's offset (space was bounded by size_*). */
 export function write_Twist(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1471,16 +1471,16 @@ export function decode_TwistStamped(r: $rt.Reader): TwistStamped {
   };
 }
 
-/** Bytes a geometry_msgs/TwistStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/TwistStamped takes on the wire. */
 export function size_TwistStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 60;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/TwistStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/TwistStamped at the writer's offset (space was bounded by size_*). */
 export function write_TwistStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1527,12 +1527,12 @@ export function decode_TwistWithCovariance(r: $rt.Reader): TwistWithCovariance {
   return { twist, covariance };
 }
 
-/** Bytes a geometry_msgs/TwistWithCovariance takes on the wire. */
+/** At most the bytes a geometry_msgs/TwistWithCovariance takes on the wire. */
 export function size_TwistWithCovariance(m: $rt.Fields | undefined): number {
   return 336;
 }
 
-/** Writes a geometry_msgs/TwistWithCovariance at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/TwistWithCovariance at the writer's offset (space was bounded by size_*). */
 export function write_TwistWithCovariance(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1571,16 +1571,16 @@ export function decode_TwistWithCovarianceStamped(r: $rt.Reader): TwistWithCovar
   };
 }
 
-/** Bytes a geometry_msgs/TwistWithCovarianceStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/TwistWithCovarianceStamped takes on the wire. */
 export function size_TwistWithCovarianceStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 348;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/TwistWithCovarianceStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/TwistWithCovarianceStamped at the writer's offset (space was bounded by size_*). */
 export function write_TwistWithCovarianceStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1611,12 +1611,12 @@ export function decode_Vector3(r: $rt.Reader): Vector3 {
   return { x, y, z };
 }
 
-/** Bytes a geometry_msgs/Vector3 takes on the wire. */
+/** At most the bytes a geometry_msgs/Vector3 takes on the wire. */
 export function size_Vector3(m: $rt.Fields | undefined): number {
   return 24;
 }
 
-/** Writes a geometry_msgs/Vector3 at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Vector3 at the writer's offset (space was bounded by size_*). */
 export function write_Vector3(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1649,16 +1649,16 @@ export function decode_Vector3Stamped(r: $rt.Reader): Vector3Stamped {
   };
 }
 
-/** Bytes a geometry_msgs/Vector3Stamped takes on the wire. */
+/** At most the bytes a geometry_msgs/Vector3Stamped takes on the wire. */
 export function size_Vector3Stamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 36;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/Vector3Stamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Vector3Stamped at the writer's offset (space was bounded by size_*). */
 export function write_Vector3Stamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1697,12 +1697,12 @@ export function decode_Wrench(r: $rt.Reader): Wrench {
   return { force, torque };
 }
 
-/** Bytes a geometry_msgs/Wrench takes on the wire. */
+/** At most the bytes a geometry_msgs/Wrench takes on the wire. */
 export function size_Wrench(m: $rt.Fields | undefined): number {
   return 48;
 }
 
-/** Writes a geometry_msgs/Wrench at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/Wrench at the writer's offset (space was bounded by size_*). */
 export function write_Wrench(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1747,16 +1747,16 @@ export function decode_WrenchStamped(r: $rt.Reader): WrenchStamped {
   };
 }
 
-/** Bytes a geometry_msgs/WrenchStamped takes on the wire. */
+/** At most the bytes a geometry_msgs/WrenchStamped takes on the wire. */
 export function size_WrenchStamped(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 60;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a geometry_msgs/WrenchStamped at the writer's offset (space was sized by size_*). */
+/** Writes a geometry_msgs/WrenchStamped at the writer's offset (space was bounded by size_*). */
 export function write_WrenchStamped(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

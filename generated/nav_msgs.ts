@@ -255,7 +255,7 @@ export function decode_GetMapAction(r: $rt.Reader): GetMapAction {
   return { action_goal, action_result, action_feedback };
 }
 
-/** Bytes a nav_msgs/GetMapAction takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapAction takes on the wire. */
 export function size_GetMapAction(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
@@ -265,7 +265,7 @@ export function size_GetMapAction(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/GetMapAction at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapAction at the writer's offset (space was bounded by size_*). */
 export function write_GetMapAction(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_GetMapActionGoal(w, $rt.object(m.action_goal, ""));
@@ -318,20 +318,20 @@ export function decode_GetMapActionFeedback(r: $rt.Reader): GetMapActionFeedback
   };
 }
 
-/** Bytes a nav_msgs/GetMapActionFeedback takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapActionFeedback takes on the wire. */
 export function size_GetMapActionFeedback(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 21;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   const status = m.status ?? {};
   const status_goal_id = status.goal_id ?? {};
-  size += 4 + $rt.utf8Length(status_goal_id.id);
-  size += 4 + $rt.utf8Length(status.text);
+  size += 4 + $rt.utf8Bound(status_goal_id.id);
+  size += 4 + $rt.utf8Bound(status.text);
   return size;
 }
 
-/** Writes a nav_msgs/GetMapActionFeedback at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapActionFeedback at the writer's offset (space was bounded by size_*). */
 export function write_GetMapActionFeedback(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -388,18 +388,18 @@ export function decode_GetMapActionGoal(r: $rt.Reader): GetMapActionGoal {
   };
 }
 
-/** Bytes a nav_msgs/GetMapActionGoal takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapActionGoal takes on the wire. */
 export function size_GetMapActionGoal(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   const goal_id = m.goal_id ?? {};
-  size += 4 + $rt.utf8Length(goal_id.id);
+  size += 4 + $rt.utf8Bound(goal_id.id);
   return size;
 }
 
-/** Writes a nav_msgs/GetMapActionGoal at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapActionGoal at the writer's offset (space was bounded by size_*). */
 export function write_GetMapActionGoal(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -459,21 +459,21 @@ export function decode_GetMapActionResult(r: $rt.Reader): GetMapActionResult {
   };
 }
 
-/** Bytes a nav_msgs/GetMapActionResult takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapActionResult takes on the wire. */
 export function size_GetMapActionResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 21;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   const status = m.status ?? {};
   const status_goal_id = status.goal_id ?? {};
-  size += 4 + $rt.utf8Length(status_goal_id.id);
-  size += 4 + $rt.utf8Length(status.text);
+  size += 4 + $rt.utf8Bound(status_goal_id.id);
+  size += 4 + $rt.utf8Bound(status.text);
   size += size_GetMapResult(m.result);
   return size;
 }
 
-/** Writes a nav_msgs/GetMapActionResult at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapActionResult at the writer's offset (space was bounded by size_*). */
 export function write_GetMapActionResult(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -509,12 +509,12 @@ export function decode_GetMapFeedback(r: $rt.Reader): GetMapFeedback {
   return {};
 }
 
-/** Bytes a nav_msgs/GetMapFeedback takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapFeedback takes on the wire. */
 export function size_GetMapFeedback(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a nav_msgs/GetMapFeedback at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapFeedback at the writer's offset (space was bounded by size_*). */
 export function write_GetMapFeedback(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -523,12 +523,12 @@ export function decode_GetMapGoal(r: $rt.Reader): GetMapGoal {
   return {};
 }
 
-/** Bytes a nav_msgs/GetMapGoal takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapGoal takes on the wire. */
 export function size_GetMapGoal(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a nav_msgs/GetMapGoal at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapGoal at the writer's offset (space was bounded by size_*). */
 export function write_GetMapGoal(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -537,12 +537,12 @@ export function decode_GetMapRequest(r: $rt.Reader): GetMapRequest {
   return {};
 }
 
-/** Bytes a nav_msgs/GetMapRequest takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapRequest takes on the wire. */
 export function size_GetMapRequest(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a nav_msgs/GetMapRequest at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapRequest at the writer's offset (space was bounded by size_*). */
 export function write_GetMapRequest(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -557,7 +557,7 @@ export function decode_GetMapResponse(r: $rt.Reader): GetMapResponse {
   return { map };
 }
 
-/** Bytes a nav_msgs/GetMapResponse takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapResponse takes on the wire. */
 export function size_GetMapResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
@@ -565,7 +565,7 @@ export function size_GetMapResponse(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/GetMapResponse at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapResponse at the writer's offset (space was bounded by size_*). */
 export function write_GetMapResponse(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_OccupancyGrid(w, $rt.object(m.map, ""));
@@ -585,7 +585,7 @@ export function decode_GetMapResult(r: $rt.Reader): GetMapResult {
   return { map };
 }
 
-/** Bytes a nav_msgs/GetMapResult takes on the wire. */
+/** At most the bytes a nav_msgs/GetMapResult takes on the wire. */
 export function size_GetMapResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
@@ -593,7 +593,7 @@ export function size_GetMapResult(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/GetMapResult at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetMapResult at the writer's offset (space was bounded by size_*). */
 export function write_GetMapResult(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_OccupancyGrid(w, $rt.object(m.map, ""));
@@ -666,20 +666,20 @@ export function decode_GetPlanRequest(r: $rt.Reader): GetPlanRequest {
   };
 }
 
-/** Bytes a nav_msgs/GetPlanRequest takes on the wire. */
+/** At most the bytes a nav_msgs/GetPlanRequest takes on the wire. */
 export function size_GetPlanRequest(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 140;
   const start = m.start ?? {};
   const start_header = start.header ?? {};
-  size += 4 + $rt.utf8Length(start_header.frame_id);
+  size += 4 + $rt.utf8Bound(start_header.frame_id);
   const goal = m.goal ?? {};
   const goal_header = goal.header ?? {};
-  size += 4 + $rt.utf8Length(goal_header.frame_id);
+  size += 4 + $rt.utf8Bound(goal_header.frame_id);
   return size;
 }
 
-/** Writes a nav_msgs/GetPlanRequest at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetPlanRequest at the writer's offset (space was bounded by size_*). */
 export function write_GetPlanRequest(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -737,7 +737,7 @@ export function decode_GetPlanResponse(r: $rt.Reader): GetPlanResponse {
   return { plan };
 }
 
-/** Bytes a nav_msgs/GetPlanResponse takes on the wire. */
+/** At most the bytes a nav_msgs/GetPlanResponse takes on the wire. */
 export function size_GetPlanResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
@@ -745,7 +745,7 @@ export function size_GetPlanResponse(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/GetPlanResponse at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GetPlanResponse at the writer's offset (space was bounded by size_*). */
 export function write_GetPlanResponse(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_Path(w, $rt.object(m.plan, ""));
@@ -785,17 +785,17 @@ export function decode_GridCells(r: $rt.Reader): GridCells {
   };
 }
 
-/** Bytes a nav_msgs/GridCells takes on the wire. */
+/** At most the bytes a nav_msgs/GridCells takes on the wire. */
 export function size_GridCells(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 24;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.cells) * 24;
   return size;
 }
 
-/** Writes a nav_msgs/GridCells at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/GridCells at the writer's offset (space was bounded by size_*). */
 export function write_GridCells(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -832,15 +832,15 @@ export function decode_LoadMapRequest(r: $rt.Reader): LoadMapRequest {
   return { map_url };
 }
 
-/** Bytes a nav_msgs/LoadMapRequest takes on the wire. */
+/** At most the bytes a nav_msgs/LoadMapRequest takes on the wire. */
 export function size_LoadMapRequest(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
-  size += 4 + $rt.utf8Length(m.map_url);
+  size += 4 + $rt.utf8Bound(m.map_url);
   return size;
 }
 
-/** Writes a nav_msgs/LoadMapRequest at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/LoadMapRequest at the writer's offset (space was bounded by size_*). */
 export function write_LoadMapRequest(w: $rt.Writer, m: $rt.Fields): void {
   w.string(m.map_url, "map_url");
 }
@@ -861,7 +861,7 @@ export function decode_LoadMapResponse(r: $rt.Reader): LoadMapResponse {
   return { map, result };
 }
 
-/** Bytes a nav_msgs/LoadMapResponse takes on the wire. */
+/** At most the bytes a nav_msgs/LoadMapResponse takes on the wire. */
 export function size_LoadMapResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 1;
@@ -869,7 +869,7 @@ export function size_LoadMapResponse(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/LoadMapResponse at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/LoadMapResponse at the writer's offset (space was bounded by size_*). */
 export function write_LoadMapResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -909,12 +909,12 @@ export function decode_MapMetaData(r: $rt.Reader): MapMetaData {
   return { map_load_time, resolution, width, height, origin };
 }
 
-/** Bytes a nav_msgs/MapMetaData takes on the wire. */
+/** At most the bytes a nav_msgs/MapMetaData takes on the wire. */
 export function size_MapMetaData(m: $rt.Fields | undefined): number {
   return 76;
 }
 
-/** Writes a nav_msgs/MapMetaData at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/MapMetaData at the writer's offset (space was bounded by size_*). */
 export function write_MapMetaData(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -976,17 +976,17 @@ export function decode_OccupancyGrid(r: $rt.Reader): OccupancyGrid {
   };
 }
 
-/** Bytes a nav_msgs/OccupancyGrid takes on the wire. */
+/** At most the bytes a nav_msgs/OccupancyGrid takes on the wire. */
 export function size_OccupancyGrid(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 92;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.data) * 1;
   return size;
 }
 
-/** Writes a nav_msgs/OccupancyGrid at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/OccupancyGrid at the writer's offset (space was bounded by size_*). */
 export function write_OccupancyGrid(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1050,17 +1050,17 @@ export function decode_Odometry(r: $rt.Reader): Odometry {
   };
 }
 
-/** Bytes a nav_msgs/Odometry takes on the wire. */
+/** At most the bytes a nav_msgs/Odometry takes on the wire. */
 export function size_Odometry(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 692;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.child_frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.child_frame_id);
   return size;
 }
 
-/** Writes a nav_msgs/Odometry at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/Odometry at the writer's offset (space was bounded by size_*). */
 export function write_Odometry(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1108,12 +1108,12 @@ export function decode_Path(r: $rt.Reader): Path {
   };
 }
 
-/** Bytes a nav_msgs/Path takes on the wire. */
+/** At most the bytes a nav_msgs/Path takes on the wire. */
 export function size_Path(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 16;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   {
     const items = $rt.itemsOf(m.poses);
     for (let i = 0; i < items.length; i++) size += geometry_msgs.size_PoseStamped(items[i]);
@@ -1121,7 +1121,7 @@ export function size_Path(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/Path at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/Path at the writer's offset (space was bounded by size_*). */
 export function write_Path(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1160,7 +1160,7 @@ export function decode_SetMapRequest(r: $rt.Reader): SetMapRequest {
   return { map, initial_pose };
 }
 
-/** Bytes a nav_msgs/SetMapRequest takes on the wire. */
+/** At most the bytes a nav_msgs/SetMapRequest takes on the wire. */
 export function size_SetMapRequest(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
@@ -1169,7 +1169,7 @@ export function size_SetMapRequest(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a nav_msgs/SetMapRequest at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/SetMapRequest at the writer's offset (space was bounded by size_*). */
 export function write_SetMapRequest(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_OccupancyGrid(w, $rt.object(m.map, ""));
@@ -1193,12 +1193,12 @@ export function decode_SetMapResponse(r: $rt.Reader): SetMapResponse {
   return { success };
 }
 
-/** Bytes a nav_msgs/SetMapResponse takes on the wire. */
+/** At most the bytes a nav_msgs/SetMapResponse takes on the wire. */
 export function size_SetMapResponse(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a nav_msgs/SetMapResponse at the writer's offset (space was sized by size_*). */
+/** Writes a nav_msgs/SetMapResponse at the writer's offset (space was bounded by size_*). */
 export function write_SetMapResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

@@ -95,12 +95,12 @@ export function decode_Clock(r: $rt.Reader): Clock {
   return { clock };
 }
 
-/** Bytes a rosgraph_msgs/Clock takes on the wire. */
+/** At most the bytes a rosgraph_msgs/Clock takes on the wire. */
 export function size_Clock(m: $rt.Fields | undefined): number {
   return 8;
 }
 
-/** Writes a rosgraph_msgs/Clock at the writer's offset (space was sized by size_*). */
+/** Writes a rosgraph_msgs/Clock at the writer's offset (space was bounded by size_*). */
 export function write_Clock(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -143,21 +143,21 @@ export function decode_Log(r: $rt.Reader): Log {
   };
 }
 
-/** Bytes a rosgraph_msgs/Log takes on the wire. */
+/** At most the bytes a rosgraph_msgs/Log takes on the wire. */
 export function size_Log(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 21;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.name);
-  size += 4 + $rt.utf8Length(m.msg);
-  size += 4 + $rt.utf8Length(m.file);
-  size += 4 + $rt.utf8Length(m.function);
-  size += $rt.stringsSize(m.topics);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.name);
+  size += 4 + $rt.utf8Bound(m.msg);
+  size += 4 + $rt.utf8Bound(m.file);
+  size += 4 + $rt.utf8Bound(m.function);
+  size += $rt.stringsBound(m.topics);
   return size;
 }
 
-/** Writes a rosgraph_msgs/Log at the writer's offset (space was sized by size_*). */
+/** Writes a rosgraph_msgs/Log at the writer's offset (space was bounded by size_*). */
 export function write_Log(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -220,17 +220,17 @@ export function decode_TopicStatistics(r: $rt.Reader): TopicStatistics {
   };
 }
 
-/** Bytes a rosgraph_msgs/TopicStatistics takes on the wire. */
+/** At most the bytes a rosgraph_msgs/TopicStatistics takes on the wire. */
 export function size_TopicStatistics(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 76;
-  size += 4 + $rt.utf8Length(m.topic);
-  size += 4 + $rt.utf8Length(m.node_pub);
-  size += 4 + $rt.utf8Length(m.node_sub);
+  size += 4 + $rt.utf8Bound(m.topic);
+  size += 4 + $rt.utf8Bound(m.node_pub);
+  size += 4 + $rt.utf8Bound(m.node_sub);
   return size;
 }
 
-/** Writes a rosgraph_msgs/TopicStatistics at the writer's offset (space was sized by size_*). */
+/** Writes a rosgraph_msgs/TopicStatistics at the writer's offset (space was bounded by size_*). */
 export function write_TopicStatistics(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

@@ -737,20 +737,20 @@ export function decode_BatteryState(r: $rt.Reader): BatteryState {
   };
 }
 
-/** Bytes a sensor_msgs/BatteryState takes on the wire. */
+/** At most the bytes a sensor_msgs/BatteryState takes on the wire. */
 export function size_BatteryState(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 52;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.cell_voltage) * 4;
   size += $rt.len(m.cell_temperature) * 4;
-  size += 4 + $rt.utf8Length(m.location);
-  size += 4 + $rt.utf8Length(m.serial_number);
+  size += 4 + $rt.utf8Bound(m.location);
+  size += 4 + $rt.utf8Bound(m.serial_number);
   return size;
 }
 
-/** Writes a sensor_msgs/BatteryState at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/BatteryState at the writer's offset (space was bounded by size_*). */
 export function write_BatteryState(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -825,18 +825,18 @@ export function decode_CameraInfo(r: $rt.Reader): CameraInfo {
   };
 }
 
-/** Bytes a sensor_msgs/CameraInfo takes on the wire. */
+/** At most the bytes a sensor_msgs/CameraInfo takes on the wire. */
 export function size_CameraInfo(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 289;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.distortion_model);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.distortion_model);
   size += $rt.len(m.D) * 8;
   return size;
 }
 
-/** Writes a sensor_msgs/CameraInfo at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/CameraInfo at the writer's offset (space was bounded by size_*). */
 export function write_CameraInfo(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -876,16 +876,16 @@ export function decode_ChannelFloat32(r: $rt.Reader): ChannelFloat32 {
   return { name, values };
 }
 
-/** Bytes a sensor_msgs/ChannelFloat32 takes on the wire. */
+/** At most the bytes a sensor_msgs/ChannelFloat32 takes on the wire. */
 export function size_ChannelFloat32(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
-  size += 4 + $rt.utf8Length(m.name);
+  size += 4 + $rt.utf8Bound(m.name);
   size += $rt.len(m.values) * 4;
   return size;
 }
 
-/** Writes a sensor_msgs/ChannelFloat32 at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/ChannelFloat32 at the writer's offset (space was bounded by size_*). */
 export function write_ChannelFloat32(w: $rt.Writer, m: $rt.Fields): void {
   w.string(m.name, "name");
   w.float32s(m.values, undefined, "values");
@@ -909,18 +909,18 @@ export function decode_CompressedImage(r: $rt.Reader): CompressedImage {
   };
 }
 
-/** Bytes a sensor_msgs/CompressedImage takes on the wire. */
+/** At most the bytes a sensor_msgs/CompressedImage takes on the wire. */
 export function size_CompressedImage(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 16;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.format);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.format);
   size += $rt.len(m.data) * 1;
   return size;
 }
 
-/** Writes a sensor_msgs/CompressedImage at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/CompressedImage at the writer's offset (space was bounded by size_*). */
 export function write_CompressedImage(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -956,16 +956,16 @@ export function decode_FluidPressure(r: $rt.Reader): FluidPressure {
   };
 }
 
-/** Bytes a sensor_msgs/FluidPressure takes on the wire. */
+/** At most the bytes a sensor_msgs/FluidPressure takes on the wire. */
 export function size_FluidPressure(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 28;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/FluidPressure at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/FluidPressure at the writer's offset (space was bounded by size_*). */
 export function write_FluidPressure(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1003,16 +1003,16 @@ export function decode_Illuminance(r: $rt.Reader): Illuminance {
   };
 }
 
-/** Bytes a sensor_msgs/Illuminance takes on the wire. */
+/** At most the bytes a sensor_msgs/Illuminance takes on the wire. */
 export function size_Illuminance(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 28;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/Illuminance at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/Illuminance at the writer's offset (space was bounded by size_*). */
 export function write_Illuminance(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1060,18 +1060,18 @@ export function decode_Image(r: $rt.Reader): Image {
   };
 }
 
-/** Bytes a sensor_msgs/Image takes on the wire. */
+/** At most the bytes a sensor_msgs/Image takes on the wire. */
 export function size_Image(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 29;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.encoding);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.encoding);
   size += $rt.len(m.data) * 1;
   return size;
 }
 
-/** Writes a sensor_msgs/Image at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/Image at the writer's offset (space was bounded by size_*). */
 export function write_Image(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1140,16 +1140,16 @@ export function decode_Imu(r: $rt.Reader): Imu {
   };
 }
 
-/** Bytes a sensor_msgs/Imu takes on the wire. */
+/** At most the bytes a sensor_msgs/Imu takes on the wire. */
 export function size_Imu(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 308;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/Imu at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/Imu at the writer's offset (space was bounded by size_*). */
 export function write_Imu(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1207,20 +1207,20 @@ export function decode_JointState(r: $rt.Reader): JointState {
   };
 }
 
-/** Bytes a sensor_msgs/JointState takes on the wire. */
+/** At most the bytes a sensor_msgs/JointState takes on the wire. */
 export function size_JointState(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 28;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += $rt.stringsSize(m.name);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += $rt.stringsBound(m.name);
   size += $rt.len(m.position) * 8;
   size += $rt.len(m.velocity) * 8;
   size += $rt.len(m.effort) * 8;
   return size;
 }
 
-/** Writes a sensor_msgs/JointState at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/JointState at the writer's offset (space was bounded by size_*). */
 export function write_JointState(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1256,18 +1256,18 @@ export function decode_Joy(r: $rt.Reader): Joy {
   };
 }
 
-/** Bytes a sensor_msgs/Joy takes on the wire. */
+/** At most the bytes a sensor_msgs/Joy takes on the wire. */
 export function size_Joy(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.axes) * 4;
   size += $rt.len(m.buttons) * 4;
   return size;
 }
 
-/** Writes a sensor_msgs/Joy at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/Joy at the writer's offset (space was bounded by size_*). */
 export function write_Joy(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1295,12 +1295,12 @@ export function decode_JoyFeedback(r: $rt.Reader): JoyFeedback {
   return { type: type$, id, intensity };
 }
 
-/** Bytes a sensor_msgs/JoyFeedback takes on the wire. */
+/** At most the bytes a sensor_msgs/JoyFeedback takes on the wire. */
 export function size_JoyFeedback(m: $rt.Fields | undefined): number {
   return 6;
 }
 
-/** Writes a sensor_msgs/JoyFeedback at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/JoyFeedback at the writer's offset (space was bounded by size_*). */
 export function write_JoyFeedback(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1328,7 +1328,7 @@ export function decode_JoyFeedbackArray(r: $rt.Reader): JoyFeedbackArray {
   return { array };
 }
 
-/** Bytes a sensor_msgs/JoyFeedbackArray takes on the wire. */
+/** At most the bytes a sensor_msgs/JoyFeedbackArray takes on the wire. */
 export function size_JoyFeedbackArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1336,7 +1336,7 @@ export function size_JoyFeedbackArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a sensor_msgs/JoyFeedbackArray at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/JoyFeedbackArray at the writer's offset (space was bounded by size_*). */
 export function write_JoyFeedbackArray(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1361,7 +1361,7 @@ export function decode_LaserEcho(r: $rt.Reader): LaserEcho {
   return { echoes };
 }
 
-/** Bytes a sensor_msgs/LaserEcho takes on the wire. */
+/** At most the bytes a sensor_msgs/LaserEcho takes on the wire. */
 export function size_LaserEcho(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1369,7 +1369,7 @@ export function size_LaserEcho(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a sensor_msgs/LaserEcho at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/LaserEcho at the writer's offset (space was bounded by size_*). */
 export function write_LaserEcho(w: $rt.Writer, m: $rt.Fields): void {
   w.float32s(m.echoes, undefined, "echoes");
 }
@@ -1408,18 +1408,18 @@ export function decode_LaserScan(r: $rt.Reader): LaserScan {
   };
 }
 
-/** Bytes a sensor_msgs/LaserScan takes on the wire. */
+/** At most the bytes a sensor_msgs/LaserScan takes on the wire. */
 export function size_LaserScan(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 48;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.ranges) * 4;
   size += $rt.len(m.intensities) * 4;
   return size;
 }
 
-/** Writes a sensor_msgs/LaserScan at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/LaserScan at the writer's offset (space was bounded by size_*). */
 export function write_LaserScan(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1468,16 +1468,16 @@ export function decode_MagneticField(r: $rt.Reader): MagneticField {
   };
 }
 
-/** Bytes a sensor_msgs/MagneticField takes on the wire. */
+/** At most the bytes a sensor_msgs/MagneticField takes on the wire. */
 export function size_MagneticField(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 108;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/MagneticField at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/MagneticField at the writer's offset (space was bounded by size_*). */
 export function write_MagneticField(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1569,20 +1569,20 @@ export function decode_MultiDOFJointState(r: $rt.Reader): MultiDOFJointState {
   };
 }
 
-/** Bytes a sensor_msgs/MultiDOFJointState takes on the wire. */
+/** At most the bytes a sensor_msgs/MultiDOFJointState takes on the wire. */
 export function size_MultiDOFJointState(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 28;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += $rt.stringsSize(m.joint_names);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += $rt.stringsBound(m.joint_names);
   size += $rt.len(m.transforms) * 56;
   size += $rt.len(m.twist) * 48;
   size += $rt.len(m.wrench) * 48;
   return size;
 }
 
-/** Writes a sensor_msgs/MultiDOFJointState at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/MultiDOFJointState at the writer's offset (space was bounded by size_*). */
 export function write_MultiDOFJointState(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1700,12 +1700,12 @@ export function decode_MultiEchoLaserScan(r: $rt.Reader): MultiEchoLaserScan {
   };
 }
 
-/** Bytes a sensor_msgs/MultiEchoLaserScan takes on the wire. */
+/** At most the bytes a sensor_msgs/MultiEchoLaserScan takes on the wire. */
 export function size_MultiEchoLaserScan(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 48;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   {
     const items = $rt.itemsOf(m.ranges);
     for (let i = 0; i < items.length; i++) size += size_LaserEcho(items[i]);
@@ -1717,7 +1717,7 @@ export function size_MultiEchoLaserScan(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a sensor_msgs/MultiEchoLaserScan at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/MultiEchoLaserScan at the writer's offset (space was bounded by size_*). */
 export function write_MultiEchoLaserScan(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1789,16 +1789,16 @@ export function decode_NavSatFix(r: $rt.Reader): NavSatFix {
   };
 }
 
-/** Bytes a sensor_msgs/NavSatFix takes on the wire. */
+/** At most the bytes a sensor_msgs/NavSatFix takes on the wire. */
 export function size_NavSatFix(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 112;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/NavSatFix at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/NavSatFix at the writer's offset (space was bounded by size_*). */
 export function write_NavSatFix(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1835,12 +1835,12 @@ export function decode_NavSatStatus(r: $rt.Reader): NavSatStatus {
   return { status, service };
 }
 
-/** Bytes a sensor_msgs/NavSatStatus takes on the wire. */
+/** At most the bytes a sensor_msgs/NavSatStatus takes on the wire. */
 export function size_NavSatStatus(m: $rt.Fields | undefined): number {
   return 3;
 }
 
-/** Writes a sensor_msgs/NavSatStatus at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/NavSatStatus at the writer's offset (space was bounded by size_*). */
 export function write_NavSatStatus(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1884,12 +1884,12 @@ export function decode_PointCloud(r: $rt.Reader): PointCloud {
   };
 }
 
-/** Bytes a sensor_msgs/PointCloud takes on the wire. */
+/** At most the bytes a sensor_msgs/PointCloud takes on the wire. */
 export function size_PointCloud(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += $rt.len(m.points) * 12;
   {
     const items = $rt.itemsOf(m.channels);
@@ -1898,7 +1898,7 @@ export function size_PointCloud(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a sensor_msgs/PointCloud at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/PointCloud at the writer's offset (space was bounded by size_*). */
 export function write_PointCloud(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1976,12 +1976,12 @@ export function decode_PointCloud2(r: $rt.Reader): PointCloud2 {
   };
 }
 
-/** Bytes a sensor_msgs/PointCloud2 takes on the wire. */
+/** At most the bytes a sensor_msgs/PointCloud2 takes on the wire. */
 export function size_PointCloud2(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 38;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   {
     const items = $rt.itemsOf(m.fields);
     for (let i = 0; i < items.length; i++) size += size_PointField(items[i]);
@@ -1990,7 +1990,7 @@ export function size_PointCloud2(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a sensor_msgs/PointCloud2 at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/PointCloud2 at the writer's offset (space was bounded by size_*). */
 export function write_PointCloud2(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2038,15 +2038,15 @@ export function decode_PointField(r: $rt.Reader): PointField {
   return { name, offset, datatype, count };
 }
 
-/** Bytes a sensor_msgs/PointField takes on the wire. */
+/** At most the bytes a sensor_msgs/PointField takes on the wire. */
 export function size_PointField(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 9;
-  size += 4 + $rt.utf8Length(m.name);
+  size += 4 + $rt.utf8Bound(m.name);
   return size;
 }
 
-/** Writes a sensor_msgs/PointField at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/PointField at the writer's offset (space was bounded by size_*). */
 export function write_PointField(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2084,16 +2084,16 @@ export function decode_Range(r: $rt.Reader): Range {
   };
 }
 
-/** Bytes a sensor_msgs/Range takes on the wire. */
+/** At most the bytes a sensor_msgs/Range takes on the wire. */
 export function size_Range(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 29;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/Range at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/Range at the writer's offset (space was bounded by size_*). */
 export function write_Range(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2128,12 +2128,12 @@ export function decode_RegionOfInterest(r: $rt.Reader): RegionOfInterest {
   return { x_offset, y_offset, height, width, do_rectify };
 }
 
-/** Bytes a sensor_msgs/RegionOfInterest takes on the wire. */
+/** At most the bytes a sensor_msgs/RegionOfInterest takes on the wire. */
 export function size_RegionOfInterest(m: $rt.Fields | undefined): number {
   return 17;
 }
 
-/** Writes a sensor_msgs/RegionOfInterest at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/RegionOfInterest at the writer's offset (space was bounded by size_*). */
 export function write_RegionOfInterest(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2166,16 +2166,16 @@ export function decode_RelativeHumidity(r: $rt.Reader): RelativeHumidity {
   };
 }
 
-/** Bytes a sensor_msgs/RelativeHumidity takes on the wire. */
+/** At most the bytes a sensor_msgs/RelativeHumidity takes on the wire. */
 export function size_RelativeHumidity(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 28;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/RelativeHumidity at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/RelativeHumidity at the writer's offset (space was bounded by size_*). */
 export function write_RelativeHumidity(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2204,7 +2204,7 @@ export function decode_SetCameraInfoRequest(r: $rt.Reader): SetCameraInfoRequest
   return { camera_info };
 }
 
-/** Bytes a sensor_msgs/SetCameraInfoRequest takes on the wire. */
+/** At most the bytes a sensor_msgs/SetCameraInfoRequest takes on the wire. */
 export function size_SetCameraInfoRequest(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
@@ -2212,7 +2212,7 @@ export function size_SetCameraInfoRequest(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a sensor_msgs/SetCameraInfoRequest at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/SetCameraInfoRequest at the writer's offset (space was bounded by size_*). */
 export function write_SetCameraInfoRequest(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_CameraInfo(w, $rt.object(m.camera_info, ""));
@@ -2232,15 +2232,15 @@ export function decode_SetCameraInfoResponse(r: $rt.Reader): SetCameraInfoRespon
   return { success, status_message };
 }
 
-/** Bytes a sensor_msgs/SetCameraInfoResponse takes on the wire. */
+/** At most the bytes a sensor_msgs/SetCameraInfoResponse takes on the wire. */
 export function size_SetCameraInfoResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 1;
-  size += 4 + $rt.utf8Length(m.status_message);
+  size += 4 + $rt.utf8Bound(m.status_message);
   return size;
 }
 
-/** Writes a sensor_msgs/SetCameraInfoResponse at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/SetCameraInfoResponse at the writer's offset (space was bounded by size_*). */
 export function write_SetCameraInfoResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2270,16 +2270,16 @@ export function decode_Temperature(r: $rt.Reader): Temperature {
   };
 }
 
-/** Bytes a sensor_msgs/Temperature takes on the wire. */
+/** At most the bytes a sensor_msgs/Temperature takes on the wire. */
 export function size_Temperature(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 28;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   return size;
 }
 
-/** Writes a sensor_msgs/Temperature at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/Temperature at the writer's offset (space was bounded by size_*). */
 export function write_Temperature(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -2317,17 +2317,17 @@ export function decode_TimeReference(r: $rt.Reader): TimeReference {
   };
 }
 
-/** Bytes a sensor_msgs/TimeReference takes on the wire. */
+/** At most the bytes a sensor_msgs/TimeReference takes on the wire. */
 export function size_TimeReference(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.source);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.source);
   return size;
 }
 
-/** Writes a sensor_msgs/TimeReference at the writer's offset (space was sized by size_*). */
+/** Writes a sensor_msgs/TimeReference at the writer's offset (space was bounded by size_*). */
 export function write_TimeReference(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

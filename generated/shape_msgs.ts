@@ -89,7 +89,7 @@ export function decode_Mesh(r: $rt.Reader): Mesh {
   return { triangles, vertices };
 }
 
-/** Bytes a shape_msgs/Mesh takes on the wire. */
+/** At most the bytes a shape_msgs/Mesh takes on the wire. */
 export function size_Mesh(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 8;
@@ -98,7 +98,7 @@ export function size_Mesh(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a shape_msgs/Mesh at the writer's offset (space was sized by size_*). */
+/** Writes a shape_msgs/Mesh at the writer's offset (space was bounded by size_*). */
 export function write_Mesh(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -131,12 +131,12 @@ export function decode_MeshTriangle(r: $rt.Reader): MeshTriangle {
   return { vertex_indices };
 }
 
-/** Bytes a shape_msgs/MeshTriangle takes on the wire. */
+/** At most the bytes a shape_msgs/MeshTriangle takes on the wire. */
 export function size_MeshTriangle(m: $rt.Fields | undefined): number {
   return 12;
 }
 
-/** Writes a shape_msgs/MeshTriangle at the writer's offset (space was sized by size_*). */
+/** Writes a shape_msgs/MeshTriangle at the writer's offset (space was bounded by size_*). */
 export function write_MeshTriangle(w: $rt.Writer, m: $rt.Fields): void {
   w.uint32s(m.vertex_indices, 3, "vertex_indices");
 }
@@ -147,12 +147,12 @@ export function decode_Plane(r: $rt.Reader): Plane {
   return { coef };
 }
 
-/** Bytes a shape_msgs/Plane takes on the wire. */
+/** At most the bytes a shape_msgs/Plane takes on the wire. */
 export function size_Plane(m: $rt.Fields | undefined): number {
   return 32;
 }
 
-/** Writes a shape_msgs/Plane at the writer's offset (space was sized by size_*). */
+/** Writes a shape_msgs/Plane at the writer's offset (space was bounded by size_*). */
 export function write_Plane(w: $rt.Writer, m: $rt.Fields): void {
   w.float64s(m.coef, 4, "coef");
 }
@@ -168,7 +168,7 @@ export function decode_SolidPrimitive(r: $rt.Reader): SolidPrimitive {
   return { type: type$, dimensions };
 }
 
-/** Bytes a shape_msgs/SolidPrimitive takes on the wire. */
+/** At most the bytes a shape_msgs/SolidPrimitive takes on the wire. */
 export function size_SolidPrimitive(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 5;
@@ -176,7 +176,7 @@ export function size_SolidPrimitive(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a shape_msgs/SolidPrimitive at the writer's offset (space was sized by size_*). */
+/** Writes a shape_msgs/SolidPrimitive at the writer's offset (space was bounded by size_*). */
 export function write_SolidPrimitive(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

@@ -310,12 +310,12 @@ export function decode_Bool(r: $rt.Reader): Bool {
   return { data };
 }
 
-/** Bytes a std_msgs/Bool takes on the wire. */
+/** At most the bytes a std_msgs/Bool takes on the wire. */
 export function size_Bool(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a std_msgs/Bool at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Bool at the writer's offset (space was bounded by size_*). */
 export function write_Bool(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -334,12 +334,12 @@ export function decode_Byte(r: $rt.Reader): Byte {
   return { data };
 }
 
-/** Bytes a std_msgs/Byte takes on the wire. */
+/** At most the bytes a std_msgs/Byte takes on the wire. */
 export function size_Byte(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a std_msgs/Byte at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Byte at the writer's offset (space was bounded by size_*). */
 export function write_Byte(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -360,7 +360,7 @@ export function decode_ByteMultiArray(r: $rt.Reader): ByteMultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/ByteMultiArray takes on the wire. */
+/** At most the bytes a std_msgs/ByteMultiArray takes on the wire. */
 export function size_ByteMultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -369,7 +369,7 @@ export function size_ByteMultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/ByteMultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/ByteMultiArray at the writer's offset (space was bounded by size_*). */
 export function write_ByteMultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -389,12 +389,12 @@ export function decode_Char(r: $rt.Reader): Char {
   return { data };
 }
 
-/** Bytes a std_msgs/Char takes on the wire. */
+/** At most the bytes a std_msgs/Char takes on the wire. */
 export function size_Char(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a std_msgs/Char at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Char at the writer's offset (space was bounded by size_*). */
 export function write_Char(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -416,12 +416,12 @@ export function decode_ColorRGBA(r: $rt.Reader): ColorRGBA {
   return { r: r$2, g, b, a };
 }
 
-/** Bytes a std_msgs/ColorRGBA takes on the wire. */
+/** At most the bytes a std_msgs/ColorRGBA takes on the wire. */
 export function size_ColorRGBA(m: $rt.Fields | undefined): number {
   return 16;
 }
 
-/** Writes a std_msgs/ColorRGBA at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/ColorRGBA at the writer's offset (space was bounded by size_*). */
 export function write_ColorRGBA(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -443,12 +443,12 @@ export function decode_Duration(r: $rt.Reader): Duration {
   return { data };
 }
 
-/** Bytes a std_msgs/Duration takes on the wire. */
+/** At most the bytes a std_msgs/Duration takes on the wire. */
 export function size_Duration(m: $rt.Fields | undefined): number {
   return 8;
 }
 
-/** Writes a std_msgs/Duration at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Duration at the writer's offset (space was bounded by size_*). */
 export function write_Duration(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -464,12 +464,12 @@ export function decode_Empty(r: $rt.Reader): Empty {
   return {};
 }
 
-/** Bytes a std_msgs/Empty takes on the wire. */
+/** At most the bytes a std_msgs/Empty takes on the wire. */
 export function size_Empty(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a std_msgs/Empty at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Empty at the writer's offset (space was bounded by size_*). */
 export function write_Empty(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -483,12 +483,12 @@ export function decode_Float32(r: $rt.Reader): Float32 {
   return { data };
 }
 
-/** Bytes a std_msgs/Float32 takes on the wire. */
+/** At most the bytes a std_msgs/Float32 takes on the wire. */
 export function size_Float32(m: $rt.Fields | undefined): number {
   return 4;
 }
 
-/** Writes a std_msgs/Float32 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Float32 at the writer's offset (space was bounded by size_*). */
 export function write_Float32(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -509,7 +509,7 @@ export function decode_Float32MultiArray(r: $rt.Reader): Float32MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/Float32MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/Float32MultiArray takes on the wire. */
 export function size_Float32MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -518,7 +518,7 @@ export function size_Float32MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/Float32MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Float32MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_Float32MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -538,12 +538,12 @@ export function decode_Float64(r: $rt.Reader): Float64 {
   return { data };
 }
 
-/** Bytes a std_msgs/Float64 takes on the wire. */
+/** At most the bytes a std_msgs/Float64 takes on the wire. */
 export function size_Float64(m: $rt.Fields | undefined): number {
   return 8;
 }
 
-/** Writes a std_msgs/Float64 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Float64 at the writer's offset (space was bounded by size_*). */
 export function write_Float64(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -564,7 +564,7 @@ export function decode_Float64MultiArray(r: $rt.Reader): Float64MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/Float64MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/Float64MultiArray takes on the wire. */
 export function size_Float64MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -573,7 +573,7 @@ export function size_Float64MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/Float64MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Float64MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_Float64MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -595,15 +595,15 @@ export function decode_Header(r: $rt.Reader): Header {
   return { seq, stamp, frame_id };
 }
 
-/** Bytes a std_msgs/Header takes on the wire. */
+/** At most the bytes a std_msgs/Header takes on the wire. */
 export function size_Header(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 12;
-  size += 4 + $rt.utf8Length(m.frame_id);
+  size += 4 + $rt.utf8Bound(m.frame_id);
   return size;
 }
 
-/** Writes a std_msgs/Header at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Header at the writer's offset (space was bounded by size_*). */
 export function write_Header(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -626,12 +626,12 @@ export function decode_Int16(r: $rt.Reader): Int16 {
   return { data };
 }
 
-/** Bytes a std_msgs/Int16 takes on the wire. */
+/** At most the bytes a std_msgs/Int16 takes on the wire. */
 export function size_Int16(m: $rt.Fields | undefined): number {
   return 2;
 }
 
-/** Writes a std_msgs/Int16 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int16 at the writer's offset (space was bounded by size_*). */
 export function write_Int16(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -652,7 +652,7 @@ export function decode_Int16MultiArray(r: $rt.Reader): Int16MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/Int16MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/Int16MultiArray takes on the wire. */
 export function size_Int16MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -661,7 +661,7 @@ export function size_Int16MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/Int16MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int16MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_Int16MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -681,12 +681,12 @@ export function decode_Int32(r: $rt.Reader): Int32 {
   return { data };
 }
 
-/** Bytes a std_msgs/Int32 takes on the wire. */
+/** At most the bytes a std_msgs/Int32 takes on the wire. */
 export function size_Int32(m: $rt.Fields | undefined): number {
   return 4;
 }
 
-/** Writes a std_msgs/Int32 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int32 at the writer's offset (space was bounded by size_*). */
 export function write_Int32(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -707,7 +707,7 @@ export function decode_Int32MultiArray(r: $rt.Reader): Int32MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/Int32MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/Int32MultiArray takes on the wire. */
 export function size_Int32MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -716,7 +716,7 @@ export function size_Int32MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/Int32MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int32MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_Int32MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -736,12 +736,12 @@ export function decode_Int64(r: $rt.Reader): Int64 {
   return { data };
 }
 
-/** Bytes a std_msgs/Int64 takes on the wire. */
+/** At most the bytes a std_msgs/Int64 takes on the wire. */
 export function size_Int64(m: $rt.Fields | undefined): number {
   return 8;
 }
 
-/** Writes a std_msgs/Int64 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int64 at the writer's offset (space was bounded by size_*). */
 export function write_Int64(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -762,7 +762,7 @@ export function decode_Int64MultiArray(r: $rt.Reader): Int64MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/Int64MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/Int64MultiArray takes on the wire. */
 export function size_Int64MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -771,7 +771,7 @@ export function size_Int64MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/Int64MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int64MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_Int64MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -791,12 +791,12 @@ export function decode_Int8(r: $rt.Reader): Int8 {
   return { data };
 }
 
-/** Bytes a std_msgs/Int8 takes on the wire. */
+/** At most the bytes a std_msgs/Int8 takes on the wire. */
 export function size_Int8(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a std_msgs/Int8 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int8 at the writer's offset (space was bounded by size_*). */
 export function write_Int8(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -817,7 +817,7 @@ export function decode_Int8MultiArray(r: $rt.Reader): Int8MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/Int8MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/Int8MultiArray takes on the wire. */
 export function size_Int8MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -826,7 +826,7 @@ export function size_Int8MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/Int8MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Int8MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_Int8MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -848,15 +848,15 @@ export function decode_MultiArrayDimension(r: $rt.Reader): MultiArrayDimension {
   return { label, size: size$2, stride };
 }
 
-/** Bytes a std_msgs/MultiArrayDimension takes on the wire. */
+/** At most the bytes a std_msgs/MultiArrayDimension takes on the wire. */
 export function size_MultiArrayDimension(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 8;
-  size += 4 + $rt.utf8Length(m.label);
+  size += 4 + $rt.utf8Bound(m.label);
   return size;
 }
 
-/** Writes a std_msgs/MultiArrayDimension at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/MultiArrayDimension at the writer's offset (space was bounded by size_*). */
 export function write_MultiArrayDimension(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -885,7 +885,7 @@ export function decode_MultiArrayLayout(r: $rt.Reader): MultiArrayLayout {
   return { dim, data_offset };
 }
 
-/** Bytes a std_msgs/MultiArrayLayout takes on the wire. */
+/** At most the bytes a std_msgs/MultiArrayLayout takes on the wire. */
 export function size_MultiArrayLayout(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 8;
@@ -896,7 +896,7 @@ export function size_MultiArrayLayout(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/MultiArrayLayout at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/MultiArrayLayout at the writer's offset (space was bounded by size_*). */
 export function write_MultiArrayLayout(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -919,15 +919,15 @@ export function decode_String(r: $rt.Reader): String {
   return { data };
 }
 
-/** Bytes a std_msgs/String takes on the wire. */
+/** At most the bytes a std_msgs/String takes on the wire. */
 export function size_String(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
-  size += 4 + $rt.utf8Length(m.data);
+  size += 4 + $rt.utf8Bound(m.data);
   return size;
 }
 
-/** Writes a std_msgs/String at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/String at the writer's offset (space was bounded by size_*). */
 export function write_String(w: $rt.Writer, m: $rt.Fields): void {
   w.string(m.data, "data");
 }
@@ -942,12 +942,12 @@ export function decode_Time(r: $rt.Reader): Time {
   return { data };
 }
 
-/** Bytes a std_msgs/Time takes on the wire. */
+/** At most the bytes a std_msgs/Time takes on the wire. */
 export function size_Time(m: $rt.Fields | undefined): number {
   return 8;
 }
 
-/** Writes a std_msgs/Time at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/Time at the writer's offset (space was bounded by size_*). */
 export function write_Time(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -968,12 +968,12 @@ export function decode_UInt16(r: $rt.Reader): UInt16 {
   return { data };
 }
 
-/** Bytes a std_msgs/UInt16 takes on the wire. */
+/** At most the bytes a std_msgs/UInt16 takes on the wire. */
 export function size_UInt16(m: $rt.Fields | undefined): number {
   return 2;
 }
 
-/** Writes a std_msgs/UInt16 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt16 at the writer's offset (space was bounded by size_*). */
 export function write_UInt16(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -994,7 +994,7 @@ export function decode_UInt16MultiArray(r: $rt.Reader): UInt16MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/UInt16MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/UInt16MultiArray takes on the wire. */
 export function size_UInt16MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1003,7 +1003,7 @@ export function size_UInt16MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/UInt16MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt16MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_UInt16MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -1023,12 +1023,12 @@ export function decode_UInt32(r: $rt.Reader): UInt32 {
   return { data };
 }
 
-/** Bytes a std_msgs/UInt32 takes on the wire. */
+/** At most the bytes a std_msgs/UInt32 takes on the wire. */
 export function size_UInt32(m: $rt.Fields | undefined): number {
   return 4;
 }
 
-/** Writes a std_msgs/UInt32 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt32 at the writer's offset (space was bounded by size_*). */
 export function write_UInt32(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1049,7 +1049,7 @@ export function decode_UInt32MultiArray(r: $rt.Reader): UInt32MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/UInt32MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/UInt32MultiArray takes on the wire. */
 export function size_UInt32MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1058,7 +1058,7 @@ export function size_UInt32MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/UInt32MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt32MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_UInt32MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -1078,12 +1078,12 @@ export function decode_UInt64(r: $rt.Reader): UInt64 {
   return { data };
 }
 
-/** Bytes a std_msgs/UInt64 takes on the wire. */
+/** At most the bytes a std_msgs/UInt64 takes on the wire. */
 export function size_UInt64(m: $rt.Fields | undefined): number {
   return 8;
 }
 
-/** Writes a std_msgs/UInt64 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt64 at the writer's offset (space was bounded by size_*). */
 export function write_UInt64(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1104,7 +1104,7 @@ export function decode_UInt64MultiArray(r: $rt.Reader): UInt64MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/UInt64MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/UInt64MultiArray takes on the wire. */
 export function size_UInt64MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1113,7 +1113,7 @@ export function size_UInt64MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/UInt64MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt64MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_UInt64MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));
@@ -1133,12 +1133,12 @@ export function decode_UInt8(r: $rt.Reader): UInt8 {
   return { data };
 }
 
-/** Bytes a std_msgs/UInt8 takes on the wire. */
+/** At most the bytes a std_msgs/UInt8 takes on the wire. */
 export function size_UInt8(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a std_msgs/UInt8 at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt8 at the writer's offset (space was bounded by size_*). */
 export function write_UInt8(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1159,7 +1159,7 @@ export function decode_UInt8MultiArray(r: $rt.Reader): UInt8MultiArray {
   return { layout, data };
 }
 
-/** Bytes a std_msgs/UInt8MultiArray takes on the wire. */
+/** At most the bytes a std_msgs/UInt8MultiArray takes on the wire. */
 export function size_UInt8MultiArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1168,7 +1168,7 @@ export function size_UInt8MultiArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a std_msgs/UInt8MultiArray at the writer's offset (space was sized by size_*). */
+/** Writes a std_msgs/UInt8MultiArray at the writer's offset (space was bounded by size_*). */
 export function write_UInt8MultiArray(w: $rt.Writer, m: $rt.Fields): void {
   try {
     write_MultiArrayLayout(w, $rt.object(m.layout, ""));

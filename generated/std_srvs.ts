@@ -42,12 +42,12 @@ export function decode_EmptyRequest(r: $rt.Reader): EmptyRequest {
   return {};
 }
 
-/** Bytes a std_srvs/EmptyRequest takes on the wire. */
+/** At most the bytes a std_srvs/EmptyRequest takes on the wire. */
 export function size_EmptyRequest(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a std_srvs/EmptyRequest at the writer's offset (space was sized by size_*). */
+/** Writes a std_srvs/EmptyRequest at the writer's offset (space was bounded by size_*). */
 export function write_EmptyRequest(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -56,12 +56,12 @@ export function decode_EmptyResponse(r: $rt.Reader): EmptyResponse {
   return {};
 }
 
-/** Bytes a std_srvs/EmptyResponse takes on the wire. */
+/** At most the bytes a std_srvs/EmptyResponse takes on the wire. */
 export function size_EmptyResponse(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a std_srvs/EmptyResponse at the writer's offset (space was sized by size_*). */
+/** Writes a std_srvs/EmptyResponse at the writer's offset (space was bounded by size_*). */
 export function write_EmptyResponse(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -75,12 +75,12 @@ export function decode_SetBoolRequest(r: $rt.Reader): SetBoolRequest {
   return { data };
 }
 
-/** Bytes a std_srvs/SetBoolRequest takes on the wire. */
+/** At most the bytes a std_srvs/SetBoolRequest takes on the wire. */
 export function size_SetBoolRequest(m: $rt.Fields | undefined): number {
   return 1;
 }
 
-/** Writes a std_srvs/SetBoolRequest at the writer's offset (space was sized by size_*). */
+/** Writes a std_srvs/SetBoolRequest at the writer's offset (space was bounded by size_*). */
 export function write_SetBoolRequest(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -100,15 +100,15 @@ export function decode_SetBoolResponse(r: $rt.Reader): SetBoolResponse {
   return { success, message };
 }
 
-/** Bytes a std_srvs/SetBoolResponse takes on the wire. */
+/** At most the bytes a std_srvs/SetBoolResponse takes on the wire. */
 export function size_SetBoolResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 1;
-  size += 4 + $rt.utf8Length(m.message);
+  size += 4 + $rt.utf8Bound(m.message);
   return size;
 }
 
-/** Writes a std_srvs/SetBoolResponse at the writer's offset (space was sized by size_*). */
+/** Writes a std_srvs/SetBoolResponse at the writer's offset (space was bounded by size_*). */
 export function write_SetBoolResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -123,12 +123,12 @@ export function decode_TriggerRequest(r: $rt.Reader): TriggerRequest {
   return {};
 }
 
-/** Bytes a std_srvs/TriggerRequest takes on the wire. */
+/** At most the bytes a std_srvs/TriggerRequest takes on the wire. */
 export function size_TriggerRequest(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a std_srvs/TriggerRequest at the writer's offset (space was sized by size_*). */
+/** Writes a std_srvs/TriggerRequest at the writer's offset (space was bounded by size_*). */
 export function write_TriggerRequest(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -143,15 +143,15 @@ export function decode_TriggerResponse(r: $rt.Reader): TriggerResponse {
   return { success, message };
 }
 
-/** Bytes a std_srvs/TriggerResponse takes on the wire. */
+/** At most the bytes a std_srvs/TriggerResponse takes on the wire. */
 export function size_TriggerResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 1;
-  size += 4 + $rt.utf8Length(m.message);
+  size += 4 + $rt.utf8Bound(m.message);
   return size;
 }
 
-/** Writes a std_srvs/TriggerResponse at the writer's offset (space was sized by size_*). */
+/** Writes a std_srvs/TriggerResponse at the writer's offset (space was bounded by size_*). */
 export function write_TriggerResponse(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

@@ -71,17 +71,17 @@ export function decode_DisparityImage(r: $rt.Reader): DisparityImage {
   };
 }
 
-/** Bytes a stereo_msgs/DisparityImage takes on the wire. */
+/** At most the bytes a stereo_msgs/DisparityImage takes on the wire. */
 export function size_DisparityImage(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 49;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   size += sensor_msgs.size_Image(m.image);
   return size;
 }
 
-/** Writes a stereo_msgs/DisparityImage at the writer's offset (space was sized by size_*). */
+/** Writes a stereo_msgs/DisparityImage at the writer's offset (space was bounded by size_*). */
 export function write_DisparityImage(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

@@ -23,7 +23,7 @@ export function decode_tfMessage(r: $rt.Reader): tfMessage {
   return { transforms };
 }
 
-/** Bytes a tf/tfMessage takes on the wire. */
+/** At most the bytes a tf/tfMessage takes on the wire. */
 export function size_tfMessage(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -34,7 +34,7 @@ export function size_tfMessage(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a tf/tfMessage at the writer's offset (space was sized by size_*). */
+/** Writes a tf/tfMessage at the writer's offset (space was bounded by size_*). */
 export function write_tfMessage(w: $rt.Writer, m: $rt.Fields): void {
   const transforms_items = m.transforms;
   for (let i = 0, n = w.count(transforms_items, undefined, "transforms"); i < n; i++) {

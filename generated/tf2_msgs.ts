@@ -120,12 +120,12 @@ export function decode_FrameGraphRequest(r: $rt.Reader): FrameGraphRequest {
   return {};
 }
 
-/** Bytes a tf2_msgs/FrameGraphRequest takes on the wire. */
+/** At most the bytes a tf2_msgs/FrameGraphRequest takes on the wire. */
 export function size_FrameGraphRequest(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a tf2_msgs/FrameGraphRequest at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/FrameGraphRequest at the writer's offset (space was bounded by size_*). */
 export function write_FrameGraphRequest(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -135,15 +135,15 @@ export function decode_FrameGraphResponse(r: $rt.Reader): FrameGraphResponse {
   return { frame_yaml };
 }
 
-/** Bytes a tf2_msgs/FrameGraphResponse takes on the wire. */
+/** At most the bytes a tf2_msgs/FrameGraphResponse takes on the wire. */
 export function size_FrameGraphResponse(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 0;
-  size += 4 + $rt.utf8Length(m.frame_yaml);
+  size += 4 + $rt.utf8Bound(m.frame_yaml);
   return size;
 }
 
-/** Writes a tf2_msgs/FrameGraphResponse at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/FrameGraphResponse at the writer's offset (space was bounded by size_*). */
 export function write_FrameGraphResponse(w: $rt.Writer, m: $rt.Fields): void {
   w.string(m.frame_yaml, "frame_yaml");
 }
@@ -264,38 +264,38 @@ export function decode_LookupTransformAction(r: $rt.Reader): LookupTransformActi
   };
 }
 
-/** Bytes a tf2_msgs/LookupTransformAction takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformAction takes on the wire. */
 export function size_LookupTransformAction(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 135;
   const action_goal = m.action_goal ?? {};
   const action_goal_header = action_goal.header ?? {};
-  size += 4 + $rt.utf8Length(action_goal_header.frame_id);
+  size += 4 + $rt.utf8Bound(action_goal_header.frame_id);
   const action_goal_goal_id = action_goal.goal_id ?? {};
-  size += 4 + $rt.utf8Length(action_goal_goal_id.id);
+  size += 4 + $rt.utf8Bound(action_goal_goal_id.id);
   const action_goal_goal = action_goal.goal ?? {};
-  size += 4 + $rt.utf8Length(action_goal_goal.target_frame);
-  size += 4 + $rt.utf8Length(action_goal_goal.source_frame);
-  size += 4 + $rt.utf8Length(action_goal_goal.fixed_frame);
+  size += 4 + $rt.utf8Bound(action_goal_goal.target_frame);
+  size += 4 + $rt.utf8Bound(action_goal_goal.source_frame);
+  size += 4 + $rt.utf8Bound(action_goal_goal.fixed_frame);
   const action_result = m.action_result ?? {};
   const action_result_header = action_result.header ?? {};
-  size += 4 + $rt.utf8Length(action_result_header.frame_id);
+  size += 4 + $rt.utf8Bound(action_result_header.frame_id);
   const action_result_status = action_result.status ?? {};
   const action_result_status_goal_id = action_result_status.goal_id ?? {};
-  size += 4 + $rt.utf8Length(action_result_status_goal_id.id);
-  size += 4 + $rt.utf8Length(action_result_status.text);
+  size += 4 + $rt.utf8Bound(action_result_status_goal_id.id);
+  size += 4 + $rt.utf8Bound(action_result_status.text);
   const action_result_result = action_result.result ?? {};
   const action_result_result_transform = action_result_result.transform ?? {};
   const action_result_result_transform_header = action_result_result_transform.header ?? {};
-  size += 4 + $rt.utf8Length(action_result_result_transform_header.frame_id);
-  size += 4 + $rt.utf8Length(action_result_result_transform.child_frame_id);
+  size += 4 + $rt.utf8Bound(action_result_result_transform_header.frame_id);
+  size += 4 + $rt.utf8Bound(action_result_result_transform.child_frame_id);
   const action_result_result_error = action_result_result.error ?? {};
-  size += 4 + $rt.utf8Length(action_result_result_error.error_string);
+  size += 4 + $rt.utf8Bound(action_result_result_error.error_string);
   size += size_LookupTransformActionFeedback(m.action_feedback);
   return size;
 }
 
-/** Writes a tf2_msgs/LookupTransformAction at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformAction at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformAction(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -419,20 +419,20 @@ export function decode_LookupTransformActionFeedback(r: $rt.Reader): LookupTrans
   };
 }
 
-/** Bytes a tf2_msgs/LookupTransformActionFeedback takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformActionFeedback takes on the wire. */
 export function size_LookupTransformActionFeedback(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 21;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   const status = m.status ?? {};
   const status_goal_id = status.goal_id ?? {};
-  size += 4 + $rt.utf8Length(status_goal_id.id);
-  size += 4 + $rt.utf8Length(status.text);
+  size += 4 + $rt.utf8Bound(status_goal_id.id);
+  size += 4 + $rt.utf8Bound(status.text);
   return size;
 }
 
-/** Writes a tf2_msgs/LookupTransformActionFeedback at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformActionFeedback at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformActionFeedback(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -502,22 +502,22 @@ export function decode_LookupTransformActionGoal(r: $rt.Reader): LookupTransform
   };
 }
 
-/** Bytes a tf2_msgs/LookupTransformActionGoal takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformActionGoal takes on the wire. */
 export function size_LookupTransformActionGoal(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 45;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   const goal_id = m.goal_id ?? {};
-  size += 4 + $rt.utf8Length(goal_id.id);
+  size += 4 + $rt.utf8Bound(goal_id.id);
   const goal = m.goal ?? {};
-  size += 4 + $rt.utf8Length(goal.target_frame);
-  size += 4 + $rt.utf8Length(goal.source_frame);
-  size += 4 + $rt.utf8Length(goal.fixed_frame);
+  size += 4 + $rt.utf8Bound(goal.target_frame);
+  size += 4 + $rt.utf8Bound(goal.source_frame);
+  size += 4 + $rt.utf8Bound(goal.fixed_frame);
   return size;
 }
 
-/** Writes a tf2_msgs/LookupTransformActionGoal at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformActionGoal at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformActionGoal(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -618,27 +618,27 @@ export function decode_LookupTransformActionResult(r: $rt.Reader): LookupTransfo
   };
 }
 
-/** Bytes a tf2_msgs/LookupTransformActionResult takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformActionResult takes on the wire. */
 export function size_LookupTransformActionResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 90;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
+  size += 4 + $rt.utf8Bound(header.frame_id);
   const status = m.status ?? {};
   const status_goal_id = status.goal_id ?? {};
-  size += 4 + $rt.utf8Length(status_goal_id.id);
-  size += 4 + $rt.utf8Length(status.text);
+  size += 4 + $rt.utf8Bound(status_goal_id.id);
+  size += 4 + $rt.utf8Bound(status.text);
   const result = m.result ?? {};
   const result_transform = result.transform ?? {};
   const result_transform_header = result_transform.header ?? {};
-  size += 4 + $rt.utf8Length(result_transform_header.frame_id);
-  size += 4 + $rt.utf8Length(result_transform.child_frame_id);
+  size += 4 + $rt.utf8Bound(result_transform_header.frame_id);
+  size += 4 + $rt.utf8Bound(result_transform.child_frame_id);
   const result_error = result.error ?? {};
-  size += 4 + $rt.utf8Length(result_error.error_string);
+  size += 4 + $rt.utf8Bound(result_error.error_string);
   return size;
 }
 
-/** Writes a tf2_msgs/LookupTransformActionResult at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformActionResult at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformActionResult(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -695,12 +695,12 @@ export function decode_LookupTransformFeedback(r: $rt.Reader): LookupTransformFe
   return {};
 }
 
-/** Bytes a tf2_msgs/LookupTransformFeedback takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformFeedback takes on the wire. */
 export function size_LookupTransformFeedback(m: $rt.Fields | undefined): number {
   return 0;
 }
 
-/** Writes a tf2_msgs/LookupTransformFeedback at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformFeedback at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformFeedback(w: $rt.Writer, m: $rt.Fields): void {
 }
 
@@ -730,17 +730,17 @@ export function decode_LookupTransformGoal(r: $rt.Reader): LookupTransformGoal {
   };
 }
 
-/** Bytes a tf2_msgs/LookupTransformGoal takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformGoal takes on the wire. */
 export function size_LookupTransformGoal(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 25;
-  size += 4 + $rt.utf8Length(m.target_frame);
-  size += 4 + $rt.utf8Length(m.source_frame);
-  size += 4 + $rt.utf8Length(m.fixed_frame);
+  size += 4 + $rt.utf8Bound(m.target_frame);
+  size += 4 + $rt.utf8Bound(m.source_frame);
+  size += 4 + $rt.utf8Bound(m.fixed_frame);
   return size;
 }
 
-/** Writes a tf2_msgs/LookupTransformGoal at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformGoal at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformGoal(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -804,20 +804,20 @@ export function decode_LookupTransformResult(r: $rt.Reader): LookupTransformResu
   };
 }
 
-/** Bytes a tf2_msgs/LookupTransformResult takes on the wire. */
+/** At most the bytes a tf2_msgs/LookupTransformResult takes on the wire. */
 export function size_LookupTransformResult(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 69;
   const transform = m.transform ?? {};
   const transform_header = transform.header ?? {};
-  size += 4 + $rt.utf8Length(transform_header.frame_id);
-  size += 4 + $rt.utf8Length(transform.child_frame_id);
+  size += 4 + $rt.utf8Bound(transform_header.frame_id);
+  size += 4 + $rt.utf8Bound(transform.child_frame_id);
   const error$2 = m.error ?? {};
-  size += 4 + $rt.utf8Length(error$2.error_string);
+  size += 4 + $rt.utf8Bound(error$2.error_string);
   return size;
 }
 
-/** Writes a tf2_msgs/LookupTransformResult at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/LookupTransformResult at the writer's offset (space was bounded by size_*). */
 export function write_LookupTransformResult(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -859,15 +859,15 @@ export function decode_TF2Error(r: $rt.Reader): TF2Error {
   return { error: error$2, error_string };
 }
 
-/** Bytes a tf2_msgs/TF2Error takes on the wire. */
+/** At most the bytes a tf2_msgs/TF2Error takes on the wire. */
 export function size_TF2Error(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 1;
-  size += 4 + $rt.utf8Length(m.error_string);
+  size += 4 + $rt.utf8Bound(m.error_string);
   return size;
 }
 
-/** Writes a tf2_msgs/TF2Error at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/TF2Error at the writer's offset (space was bounded by size_*). */
 export function write_TF2Error(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -890,7 +890,7 @@ export function decode_TFMessage(r: $rt.Reader): TFMessage {
   return { transforms };
 }
 
-/** Bytes a tf2_msgs/TFMessage takes on the wire. */
+/** At most the bytes a tf2_msgs/TFMessage takes on the wire. */
 export function size_TFMessage(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -901,7 +901,7 @@ export function size_TFMessage(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a tf2_msgs/TFMessage at the writer's offset (space was sized by size_*). */
+/** Writes a tf2_msgs/TFMessage at the writer's offset (space was bounded by size_*). */
 export function write_TFMessage(w: $rt.Writer, m: $rt.Fields): void {
   const transforms_items = m.transforms;
   for (let i = 0, n = w.count(transforms_items, undefined, "transforms"); i < n; i++) {

@@ -90,13 +90,13 @@ export function decode_JointTrajectory(r: $rt.Reader): JointTrajectory {
   };
 }
 
-/** Bytes a trajectory_msgs/JointTrajectory takes on the wire. */
+/** At most the bytes a trajectory_msgs/JointTrajectory takes on the wire. */
 export function size_JointTrajectory(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += $rt.stringsSize(m.joint_names);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += $rt.stringsBound(m.joint_names);
   {
     const items = $rt.itemsOf(m.points);
     for (let i = 0; i < items.length; i++) size += size_JointTrajectoryPoint(items[i]);
@@ -104,7 +104,7 @@ export function size_JointTrajectory(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a trajectory_msgs/JointTrajectory at the writer's offset (space was sized by size_*). */
+/** Writes a trajectory_msgs/JointTrajectory at the writer's offset (space was bounded by size_*). */
 export function write_JointTrajectory(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -141,7 +141,7 @@ export function decode_JointTrajectoryPoint(r: $rt.Reader): JointTrajectoryPoint
   return { positions, velocities, accelerations, effort, time_from_start };
 }
 
-/** Bytes a trajectory_msgs/JointTrajectoryPoint takes on the wire. */
+/** At most the bytes a trajectory_msgs/JointTrajectoryPoint takes on the wire. */
 export function size_JointTrajectoryPoint(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 24;
@@ -152,7 +152,7 @@ export function size_JointTrajectoryPoint(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a trajectory_msgs/JointTrajectoryPoint at the writer's offset (space was sized by size_*). */
+/** Writes a trajectory_msgs/JointTrajectoryPoint at the writer's offset (space was bounded by size_*). */
 export function write_JointTrajectoryPoint(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -192,13 +192,13 @@ export function decode_MultiDOFJointTrajectory(r: $rt.Reader): MultiDOFJointTraj
   };
 }
 
-/** Bytes a trajectory_msgs/MultiDOFJointTrajectory takes on the wire. */
+/** At most the bytes a trajectory_msgs/MultiDOFJointTrajectory takes on the wire. */
 export function size_MultiDOFJointTrajectory(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += $rt.stringsSize(m.joint_names);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += $rt.stringsBound(m.joint_names);
   {
     const items = $rt.itemsOf(m.points);
     for (let i = 0; i < items.length; i++) size += size_MultiDOFJointTrajectoryPoint(items[i]);
@@ -206,7 +206,7 @@ export function size_MultiDOFJointTrajectory(m: $rt.Fields | undefined): number 
   return size;
 }
 
-/** Writes a trajectory_msgs/MultiDOFJointTrajectory at the writer's offset (space was sized by size_*). */
+/** Writes a trajectory_msgs/MultiDOFJointTrajectory at the writer's offset (space was bounded by size_*). */
 export function write_MultiDOFJointTrajectory(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -291,7 +291,7 @@ export function decode_MultiDOFJointTrajectoryPoint(r: $rt.Reader): MultiDOFJoin
   return { transforms, velocities, accelerations, time_from_start };
 }
 
-/** Bytes a trajectory_msgs/MultiDOFJointTrajectoryPoint takes on the wire. */
+/** At most the bytes a trajectory_msgs/MultiDOFJointTrajectoryPoint takes on the wire. */
 export function size_MultiDOFJointTrajectoryPoint(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 20;
@@ -301,7 +301,7 @@ export function size_MultiDOFJointTrajectoryPoint(m: $rt.Fields | undefined): nu
   return size;
 }
 
-/** Writes a trajectory_msgs/MultiDOFJointTrajectoryPoint at the writer's offset (space was sized by size_*). */
+/** Writes a trajectory_msgs/MultiDOFJointTrajectoryPoint at the writer's offset (space was bounded by size_*). */
 export function write_MultiDOFJointTrajectoryPoint(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

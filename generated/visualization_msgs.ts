@@ -367,19 +367,19 @@ export function decode_ImageMarker(r: $rt.Reader): ImageMarker {
   };
 }
 
-/** Bytes a visualization_msgs/ImageMarker takes on the wire. */
+/** At most the bytes a visualization_msgs/ImageMarker takes on the wire. */
 export function size_ImageMarker(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 101;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.ns);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.ns);
   size += $rt.len(m.points) * 24;
   size += $rt.len(m.outline_colors) * 16;
   return size;
 }
 
-/** Writes a visualization_msgs/ImageMarker at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/ImageMarker at the writer's offset (space was bounded by size_*). */
 export function write_ImageMarker(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -501,14 +501,14 @@ export function decode_InteractiveMarker(r: $rt.Reader): InteractiveMarker {
   };
 }
 
-/** Bytes a visualization_msgs/InteractiveMarker takes on the wire. */
+/** At most the bytes a visualization_msgs/InteractiveMarker takes on the wire. */
 export function size_InteractiveMarker(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 80;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.name);
-  size += 4 + $rt.utf8Length(m.description);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.name);
+  size += 4 + $rt.utf8Bound(m.description);
   {
     const items = $rt.itemsOf(m.menu_entries);
     for (let i = 0; i < items.length; i++) size += size_MenuEntry(items[i]);
@@ -520,7 +520,7 @@ export function size_InteractiveMarker(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a visualization_msgs/InteractiveMarker at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/InteractiveMarker at the writer's offset (space was bounded by size_*). */
 export function write_InteractiveMarker(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -607,20 +607,20 @@ export function decode_InteractiveMarkerControl(r: $rt.Reader): InteractiveMarke
   };
 }
 
-/** Bytes a visualization_msgs/InteractiveMarkerControl takes on the wire. */
+/** At most the bytes a visualization_msgs/InteractiveMarkerControl takes on the wire. */
 export function size_InteractiveMarkerControl(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 40;
-  size += 4 + $rt.utf8Length(m.name);
+  size += 4 + $rt.utf8Bound(m.name);
   {
     const items = $rt.itemsOf(m.markers);
     for (let i = 0; i < items.length; i++) size += size_Marker(items[i]);
   }
-  size += 4 + $rt.utf8Length(m.description);
+  size += 4 + $rt.utf8Bound(m.description);
   return size;
 }
 
-/** Writes a visualization_msgs/InteractiveMarkerControl at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/InteractiveMarkerControl at the writer's offset (space was bounded by size_*). */
 export function write_InteractiveMarkerControl(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -697,19 +697,19 @@ export function decode_InteractiveMarkerFeedback(r: $rt.Reader): InteractiveMark
   };
 }
 
-/** Bytes a visualization_msgs/InteractiveMarkerFeedback takes on the wire. */
+/** At most the bytes a visualization_msgs/InteractiveMarkerFeedback takes on the wire. */
 export function size_InteractiveMarkerFeedback(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 98;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.client_id);
-  size += 4 + $rt.utf8Length(m.marker_name);
-  size += 4 + $rt.utf8Length(m.control_name);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.client_id);
+  size += 4 + $rt.utf8Bound(m.marker_name);
+  size += 4 + $rt.utf8Bound(m.control_name);
   return size;
 }
 
-/** Writes a visualization_msgs/InteractiveMarkerFeedback at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/InteractiveMarkerFeedback at the writer's offset (space was bounded by size_*). */
 export function write_InteractiveMarkerFeedback(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -764,11 +764,11 @@ export function decode_InteractiveMarkerInit(r: $rt.Reader): InteractiveMarkerIn
   return { server_id, seq_num, markers };
 }
 
-/** Bytes a visualization_msgs/InteractiveMarkerInit takes on the wire. */
+/** At most the bytes a visualization_msgs/InteractiveMarkerInit takes on the wire. */
 export function size_InteractiveMarkerInit(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 12;
-  size += 4 + $rt.utf8Length(m.server_id);
+  size += 4 + $rt.utf8Bound(m.server_id);
   {
     const items = $rt.itemsOf(m.markers);
     for (let i = 0; i < items.length; i++) size += size_InteractiveMarker(items[i]);
@@ -776,7 +776,7 @@ export function size_InteractiveMarkerInit(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a visualization_msgs/InteractiveMarkerInit at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/InteractiveMarkerInit at the writer's offset (space was bounded by size_*). */
 export function write_InteractiveMarkerInit(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -826,17 +826,17 @@ export function decode_InteractiveMarkerPose(r: $rt.Reader): InteractiveMarkerPo
   };
 }
 
-/** Bytes a visualization_msgs/InteractiveMarkerPose takes on the wire. */
+/** At most the bytes a visualization_msgs/InteractiveMarkerPose takes on the wire. */
 export function size_InteractiveMarkerPose(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 68;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.name);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.name);
   return size;
 }
 
-/** Writes a visualization_msgs/InteractiveMarkerPose at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/InteractiveMarkerPose at the writer's offset (space was bounded by size_*). */
 export function write_InteractiveMarkerPose(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -892,11 +892,11 @@ export function decode_InteractiveMarkerUpdate(r: $rt.Reader): InteractiveMarker
   return { server_id, seq_num, type: type$, markers, poses, erases };
 }
 
-/** Bytes a visualization_msgs/InteractiveMarkerUpdate takes on the wire. */
+/** At most the bytes a visualization_msgs/InteractiveMarkerUpdate takes on the wire. */
 export function size_InteractiveMarkerUpdate(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 21;
-  size += 4 + $rt.utf8Length(m.server_id);
+  size += 4 + $rt.utf8Bound(m.server_id);
   {
     const items = $rt.itemsOf(m.markers);
     for (let i = 0; i < items.length; i++) size += size_InteractiveMarker(items[i]);
@@ -905,11 +905,11 @@ export function size_InteractiveMarkerUpdate(m: $rt.Fields | undefined): number 
     const items = $rt.itemsOf(m.poses);
     for (let i = 0; i < items.length; i++) size += size_InteractiveMarkerPose(items[i]);
   }
-  size += $rt.stringsSize(m.erases);
+  size += $rt.stringsBound(m.erases);
   return size;
 }
 
-/** Writes a visualization_msgs/InteractiveMarkerUpdate at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/InteractiveMarkerUpdate at the writer's offset (space was bounded by size_*). */
 export function write_InteractiveMarkerUpdate(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1023,21 +1023,21 @@ export function decode_Marker(r: $rt.Reader): Marker {
   };
 }
 
-/** Bytes a visualization_msgs/Marker takes on the wire. */
+/** At most the bytes a visualization_msgs/Marker takes on the wire. */
 export function size_Marker(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 138;
   const header = m.header ?? {};
-  size += 4 + $rt.utf8Length(header.frame_id);
-  size += 4 + $rt.utf8Length(m.ns);
+  size += 4 + $rt.utf8Bound(header.frame_id);
+  size += 4 + $rt.utf8Bound(m.ns);
   size += $rt.len(m.points) * 24;
   size += $rt.len(m.colors) * 16;
-  size += 4 + $rt.utf8Length(m.text);
-  size += 4 + $rt.utf8Length(m.mesh_resource);
+  size += 4 + $rt.utf8Bound(m.text);
+  size += 4 + $rt.utf8Bound(m.mesh_resource);
   return size;
 }
 
-/** Writes a visualization_msgs/Marker at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/Marker at the writer's offset (space was bounded by size_*). */
 export function write_Marker(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;
@@ -1125,7 +1125,7 @@ export function decode_MarkerArray(r: $rt.Reader): MarkerArray {
   return { markers };
 }
 
-/** Bytes a visualization_msgs/MarkerArray takes on the wire. */
+/** At most the bytes a visualization_msgs/MarkerArray takes on the wire. */
 export function size_MarkerArray(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 4;
@@ -1136,7 +1136,7 @@ export function size_MarkerArray(m: $rt.Fields | undefined): number {
   return size;
 }
 
-/** Writes a visualization_msgs/MarkerArray at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/MarkerArray at the writer's offset (space was bounded by size_*). */
 export function write_MarkerArray(w: $rt.Writer, m: $rt.Fields): void {
   const markers_items = m.markers;
   for (let i = 0, n = w.count(markers_items, undefined, "markers"); i < n; i++) {
@@ -1164,16 +1164,16 @@ export function decode_MenuEntry(r: $rt.Reader): MenuEntry {
   return { id, parent_id, title, command, command_type };
 }
 
-/** Bytes a visualization_msgs/MenuEntry takes on the wire. */
+/** At most the bytes a visualization_msgs/MenuEntry takes on the wire. */
 export function size_MenuEntry(m: $rt.Fields | undefined): number {
   if (typeof m !== "object" || m === null) return 0;
   let size = 9;
-  size += 4 + $rt.utf8Length(m.title);
-  size += 4 + $rt.utf8Length(m.command);
+  size += 4 + $rt.utf8Bound(m.title);
+  size += 4 + $rt.utf8Bound(m.command);
   return size;
 }
 
-/** Writes a visualization_msgs/MenuEntry at the writer's offset (space was sized by size_*). */
+/** Writes a visualization_msgs/MenuEntry at the writer's offset (space was bounded by size_*). */
 export function write_MenuEntry(w: $rt.Writer, m: $rt.Fields): void {
   const v = w.view;
   let o: number;

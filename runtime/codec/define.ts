@@ -15,6 +15,8 @@ export interface CodecParts<T> {
   write: (w: Writer, m: Fields) => void;
 }
 
+const shared = new Reader(new Uint8Array(0), "");
+
 export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
   const { datatype, md5sum, definition, decode, size, write } = parts;
   const withType = (error: unknown): unknown => {
@@ -32,6 +34,18 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
     }
     return msg as Fields;
   };
+  /** Exact, so it writes the message (sizes are upper bounds) and gives the space back. */
+  const exactSize = (fields: Fields): number => {
+    const w = new Writer(size(fields));
+    try {
+      write(w, fields);
+    } catch (error) {
+      throw withType(error);
+    } finally {
+      w.release();
+    }
+    return w.offset - w.start;
+  };
   return {
     datatype,
     md5sum,
@@ -40,7 +54,8 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
       if (!(bytes instanceof Uint8Array)) {
         throw new DecodeError(datatype, "", 0, `expected a Uint8Array, got ${describe(bytes)}`);
       }
-      const r = new Reader(bytes, datatype, options);
+      // One reader for every decode: a decode runs no user code, so it cannot be re-entered.
+      const r = shared.reset(bytes, options);
       let msg: T;
       try {
         msg = decode(r);
@@ -65,7 +80,7 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
         write(w, fields);
         return w.result();
       } catch (error) {
-        if (error instanceof RangeError) {
+        if (isRangeError(error)) {
           // The size pass saw a value the write pass did not: a message mutated while encoding.
           throw new EncodeError(
             datatype,
@@ -76,8 +91,42 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
         throw withType(error);
       }
     },
+    encodeInto(msg, target: Uint8Array, offset = 0): number {
+      const fields = checkMessage(msg);
+      if (!(target instanceof Uint8Array) || !(offset >= 0 && offset <= target.byteLength)) {
+        throw new EncodeError(
+          datatype,
+          "",
+          `encodeInto needs a Uint8Array and an offset inside it`,
+        );
+      }
+      const w = Writer.into(target, offset);
+      try {
+        write(w, fields);
+      } catch (error) {
+        if (isRangeError(error)) {
+          const needed = exactSize(fields);
+          throw new EncodeError(
+            datatype,
+            "",
+            `the target is too small: the message takes ${needed} bytes, ${target.byteLength - offset} are left from offset ${offset}`,
+          );
+        }
+        throw withType(error);
+      }
+      return w.offset - offset;
+    },
     encodedSize(msg): number {
-      return size(checkMessage(msg));
+      return exactSize(checkMessage(msg));
     },
   };
+}
+
+/** By name: a RangeError from another realm (a Node Buffer under a test runner) is one too. */
+function isRangeError(error: unknown): boolean {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    (error as { name?: unknown }).name === "RangeError"
+  );
 }

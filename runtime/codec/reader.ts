@@ -15,6 +15,7 @@ const POOL_SIZE = 64 * 1024;
 const POOLED_MAX = 8 * 1024;
 let pool = new ArrayBuffer(POOL_SIZE);
 let poolBytes = new Uint8Array(pool);
+let poolView = new DataView(pool);
 let poolOffset = 0;
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -30,22 +31,27 @@ let lastBytes: Uint8Array | undefined;
 
 export class Reader {
   /** A view over the input's whole buffer: offsets are absolute in it. */
-  readonly view: DataView;
+  view!: DataView;
   /** The input's whole buffer as bytes (absolute offsets, like `view`). */
-  readonly bytes: Uint8Array;
+  bytes!: Uint8Array;
   /** Absolute offset of the next byte to read. */
-  offset: number;
+  offset = 0;
   /** Absolute offset where the input ends. */
-  readonly end: number;
+  end = 0;
   /** Absolute offset where the input starts (errors report offsets relative to it). */
-  readonly start: number;
-  readonly copy: boolean;
+  start = 0;
+  copy = false;
 
   constructor(
     input: Uint8Array,
     readonly datatype: string,
     options?: DecodeOptions,
   ) {
+    this.reset(input, options);
+  }
+
+  /** Points the reader at a new input (decoding reuses one reader: it never runs user code). */
+  reset(input: Uint8Array, options?: DecodeOptions): this {
     const buffer = input.buffer;
     if (buffer !== lastBuffer) {
       lastBuffer = buffer;
@@ -61,6 +67,7 @@ export class Reader {
     this.offset = this.start;
     this.end = this.start + input.byteLength;
     this.copy = options?.copy === true;
+    return this;
   }
 
   /** Checks that `size` more bytes exist and returns the current offset. */
@@ -218,13 +225,17 @@ export class Reader {
     if (offset + byteLength > POOL_SIZE) {
       pool = new ArrayBuffer(POOL_SIZE);
       poolBytes = new Uint8Array(pool);
+      poolView = new DataView(pool);
       offset = 0;
     }
     poolOffset = offset + byteLength;
-    if (byteLength <= 64) {
-      // A few elements: copying bytes beats creating a view for `set`.
-      const src = this.bytes;
-      for (let k = 0; k < byteLength; k++) poolBytes[offset + k] = src[at + k]!;
+    if (byteLength <= 256) {
+      // A few elements: copying 32-bit words beats creating a view for `set`. (Integers, not
+      // floats: a float copy could change the bits of a NaN.)
+      const src = this.view;
+      let k = 0;
+      for (; k + 4 <= byteLength; k += 4) poolView.setInt32(offset + k, src.getInt32(at + k));
+      for (; k < byteLength; k++) poolBytes[offset + k] = this.bytes[at + k]!;
     } else {
       poolBytes.set(this.bytes.subarray(at, at + byteLength), offset);
     }

@@ -16,8 +16,8 @@ export type { Codec, Time, Duration, MessageTypeMap, ServiceTypeMap, TopicTypeMa
 export type Reader = reader.Reader;
 export type Writer = writer.Writer;
 
-export const utf8Length = writer.utf8Length;
-export const stringsSize = writer.stringsSize;
+export const utf8Bound = writer.utf8Bound;
+export const stringsBound = writer.stringsBound;
 export const itemsOf = writer.itemsOf;
 export const len = writer.len;
 export const float = writer.float;

@@ -56,7 +56,17 @@ export interface Codec<T = unknown> {
   /** The full definition text in `gendeps --cat` form, as a bag or bridge carries it. */
   readonly definition: string;
   decode(bytes: Uint8Array, options?: DecodeOptions): T;
+  /**
+   * The message in ROS 1 wire format. Messages up to 4 KiB are encoded into a shared pool: the
+   * result is then a view (its `byteOffset` may not be 0); `slice()` it for a buffer of its own.
+   */
   encode(msg: Encodable<T>): Uint8Array;
+  /**
+   * Writes the message into `target` at `offset` and returns the bytes written: no allocation,
+   * for large messages sent again and again (point clouds, images) into a reused buffer. Throws
+   * an `EncodeError` saying how much room is needed when `target` is too small.
+   */
+  encodeInto(msg: Encodable<T>, target: Uint8Array, offset?: number): number;
   encodedSize(msg: Encodable<T>): number;
 }
 

@@ -43,6 +43,19 @@ export class Writer {
   readonly start: number;
   offset: number;
 
+  /** A writer into `target` from `offset` (for `encodeInto`): `size` is the room there. */
+  static into(target: Uint8Array, offset: number): Writer {
+    const w = Object.create(Writer.prototype) as Writer;
+    const mutable = w as { -readonly [K in keyof Writer]: Writer[K] };
+    mutable.bytes = target;
+    mutable.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+    mutable.start = offset;
+    mutable.offset = offset;
+    mutable.size = target.byteLength - offset;
+    return w;
+  }
+
+  /** `size`: at most the bytes the message takes (see the generated `size_*`). */
   constructor(readonly size: number) {
     if (size <= POOLED_MAX) {
       if (poolOffset + size > POOL_SIZE) {
@@ -62,14 +75,25 @@ export class Writer {
     this.offset = this.start;
   }
 
-  /** The encoded message; checks that exactly the sized bytes were written. */
+  /** The encoded message: the bytes written (a pooled writer gives the rest of its space back). */
   result(): Uint8Array {
-    if (this.offset !== this.start + this.size) {
-      throw new RangeError(`wrote ${this.offset - this.start} bytes, sized ${this.size}`);
+    const end = this.offset;
+    if (end > this.start + this.size) {
+      throw new RangeError(`wrote ${end - this.start} bytes, sized at most ${this.size}`);
     }
-    return this.start === 0 && this.bytes.byteLength === this.size
+    if (this.bytes === pool && poolOffset === ((this.start + this.size + 7) & ~7)) {
+      poolOffset = (end + 7) & ~7;
+    }
+    return this.start === 0 && this.bytes.byteLength === end
       ? this.bytes
-      : this.bytes.subarray(this.start, this.start + this.size);
+      : this.bytes.subarray(this.start, end);
+  }
+
+  /** Gives the space back (when nothing was allocated from the pool after it). */
+  release(): void {
+    if (this.bytes === pool && poolOffset === ((this.start + this.size + 7) & ~7)) {
+      poolOffset = this.start;
+    }
   }
 
   /** A string; `index` is the element's index in a `string[]` (only used in errors). */
@@ -91,7 +115,9 @@ export class Writer {
     }
     let length = n;
     if (i < n) {
-      length = utf8.encodeInto(value, this.bytes.subarray(at + 4)).written;
+      const done = utf8.encodeInto(value, this.bytes.subarray(at + 4, this.start + this.size));
+      if (done.read !== n) throw new RangeError("string longer than sized");
+      length = done.written;
     }
     this.view.setUint32(at, length, true);
     this.offset = at + 4 + length;
@@ -293,11 +319,16 @@ export function utf8Length(value: unknown): number {
   return length;
 }
 
-/** Bytes of a `string[]`: each element's length prefix and UTF-8 bytes. */
-export function stringsSize(value: unknown): number {
+/** The most bytes a string takes in UTF-8: 3 per UTF-16 unit (a pair of units takes 4). */
+export function utf8Bound(value: unknown): number {
+  return typeof value === "string" ? value.length * 3 : 0; // the write pass reports non-strings
+}
+
+/** The most bytes of a `string[]`: each element's length prefix and UTF-8 bound. */
+export function stringsBound(value: unknown): number {
   const items = itemsOf(value);
   let size = 0;
-  for (let i = 0; i < items.length; i++) size += 4 + utf8Length(items[i]);
+  for (let i = 0; i < items.length; i++) size += 4 + utf8Bound(items[i]);
   return size;
 }
 

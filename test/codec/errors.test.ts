@@ -256,3 +256,34 @@ function imu(): Parameters<typeof sensor_msgs.ImuCodec.encode>[0] & {
     linear_acceleration_covariance: new Array(9).fill(-0),
   };
 }
+
+describe("encodeInto", () => {
+  it("writes the same bytes as encode into a caller's buffer, at an offset", () => {
+    const msg = { header: header(), format: "jpeg", data: new Uint8Array(10000).fill(7) };
+    const expected = sensor_msgs.CompressedImageCodec.encode(msg);
+    const target = new Uint8Array(20000);
+    const n = sensor_msgs.CompressedImageCodec.encodeInto(msg, target, 3);
+    expect(n).toBe(expected.byteLength);
+    expect(Buffer.compare(target.subarray(3, 3 + n), expected)).toBe(0);
+    expect(sensor_msgs.CompressedImageCodec.encodedSize(msg)).toBe(n);
+  });
+
+  it("says how much room a message needs when the target is too small", () => {
+    const msg = { header: header(), format: "jpeg", data: new Uint8Array(100) };
+    const e = catchError(() =>
+      sensor_msgs.CompressedImageCodec.encodeInto(msg, new Uint8Array(130), 10),
+    ) as EncodeError;
+    expect(e.message).toMatch(
+      /the target is too small: the message takes 137 bytes, 120 are left from offset 10/,
+    );
+  });
+
+  it("keeps multibyte strings exact although sizes are bounds", () => {
+    const msg = { data: "héllo 日本 😀 \ud800 end" };
+    const bytes = std_msgs.StringCodec.encode(msg);
+    const expected = new TextEncoder().encode(msg.data);
+    expect(bytes.byteLength).toBe(4 + expected.byteLength);
+    expect(std_msgs.StringCodec.encodedSize(msg)).toBe(bytes.byteLength);
+    expect(Buffer.compare(bytes.subarray(4), expected)).toBe(0);
+  });
+});

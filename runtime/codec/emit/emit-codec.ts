@@ -337,7 +337,9 @@ class FunctionEmitter {
       variable.push(leaf);
       if (leaf.field.isArray && leaf.field.arrayLength === undefined) fixed += 4;
     }
-    w.line(`/** Bytes a ${this.type} takes on the wire. */`);
+    // Strings count 3 bytes per UTF-16 unit (their most): the exact UTF-8 length would cost a
+    // pass over every string; the writer returns only the bytes it wrote.
+    w.line(`/** At most the bytes a ${this.type} takes on the wire. */`);
     w.block(this.head("size", `m${this.ts(`: ${rt}.Fields | undefined`)}`, ": number"), () => {
       if (variable.length === 0) {
         w.line(`return ${fixed};`);
@@ -370,8 +372,8 @@ class FunctionEmitter {
   private sizeField(w: CodeWriter, field: ResolvedField, value: string): void {
     const rt = this.rt;
     if (field.isBuiltin) {
-      if (!field.isArray) w.line(`size += 4 + ${rt}.utf8Length(${value});`);
-      else if (field.type === "string") w.line(`size += ${rt}.stringsSize(${value});`);
+      if (!field.isArray) w.line(`size += 4 + ${rt}.utf8Bound(${value});`);
+      else if (field.type === "string") w.line(`size += ${rt}.stringsBound(${value});`);
       else w.line(`size += ${rt}.len(${value}) * ${BUILTIN_SIZE[field.type]};`);
       return;
     }
@@ -410,7 +412,7 @@ class FunctionEmitter {
       }
       return parents.get(leaf.parents.join("."))!;
     };
-    w.line(`/** Writes a ${this.type} at the writer's offset (space was sized by size_*). */`);
+    w.line(`/** Writes a ${this.type} at the writer's offset (space was bounded by size_*). */`);
     w.block(
       this.head("write", `w${this.ts(`: ${rt}.Writer`)}, m${this.ts(`: ${rt}.Fields`)}`, ": void"),
       () => {
