@@ -538,17 +538,18 @@ class FunctionEmitter {
 class ObjectLiteral {
   private readonly entries = new Map<string, string | ObjectLiteral>();
 
-  add(leaf: Leaf, local: string): void {
-    let node: ObjectLiteral = this;
-    for (const parent of leaf.parents) {
-      let child = node.entries.get(parent);
-      if (!(child instanceof ObjectLiteral)) {
-        child = new ObjectLiteral();
-        node.entries.set(parent, child);
-      }
-      node = child;
+  add(leaf: Leaf, local: string, depth = 0): void {
+    if (depth === leaf.parents.length) {
+      this.entries.set(leaf.field.name, local);
+      return;
     }
-    node.entries.set(leaf.field.name, local);
+    const parent = leaf.parents[depth]!;
+    let child = this.entries.get(parent);
+    if (!(child instanceof ObjectLiteral)) {
+      child = new ObjectLiteral();
+      this.entries.set(parent, child);
+    }
+    child.add(leaf, local, depth + 1);
   }
 
   toString(): string {
