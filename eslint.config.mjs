@@ -5,6 +5,8 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   {
     ignores: [
+      "out/",
+      ".scratch/",
       "node_modules/",
       "dist/",
       "test/fixtures/",
@@ -23,5 +25,10 @@ export default tseslint.config(
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
     },
+  },
+  {
+    // Generated modules carry `/* eslint-disable */` for users' stricter configs.
+    files: ["generated/**"],
+    linterOptions: { reportUnusedDisableDirectives: "off" },
   },
 );
