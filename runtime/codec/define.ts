@@ -85,7 +85,7 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
           throw new EncodeError(
             datatype,
             "",
-            `message changed while being encoded (${error.message})`,
+            `message changed while being encoded (${(error as Error).message})`,
           );
         }
         throw withType(error);
