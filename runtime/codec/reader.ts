@@ -123,7 +123,7 @@ export class Reader {
       );
     }
     this.offset = start + length;
-    return decodeUtf8(this.bytes, start, length);
+    return decodeUtf8(this.bytes, start, length, this.view);
   }
 
   /** `uint8[]`/`char[]` payloads: a view into the input unless the caller asked for copies. */
@@ -252,32 +252,46 @@ export class Reader {
  * bytes.
  */
 const RECENT_SLOTS = 1024;
+const RECENT_MAX = 32;
 const recent: string[] = new Array<string>(RECENT_SLOTS).fill("");
+/** The bytes of each kept string, `RECENT_MAX` per slot: compared 4 at a time. */
+const recentBytes = new Uint8Array(RECENT_SLOTS * RECENT_MAX);
+const recentView = new DataView(recentBytes.buffer);
 
 /**
  * UTF-8 to string. Invalid UTF-8 becomes U+FFFD, as rospy/genpy decode it; a leading BOM is kept.
+ * `view` is a DataView over the same memory as `bytes`.
  */
-export function decodeUtf8(bytes: Uint8Array, start: number, length: number): string {
+export function decodeUtf8(
+  bytes: Uint8Array,
+  start: number,
+  length: number,
+  view?: DataView,
+): string {
   if (length === 0) return "";
   const end = start + length;
-  if (length > 32) return utf8.decode(bytes.subarray(start, end));
-  const last = bytes[end - 1]!;
+  if (length > RECENT_MAX || view === undefined) return utf8.decode(bytes.subarray(start, end));
   const slot =
     (length * 7 +
       bytes[start]! * 31 +
-      last * 131 +
+      bytes[end - 1]! * 131 +
       bytes[end - 2 < start ? start : end - 2]! * 37 +
       bytes[start + (length >> 1)]! * 17) &
     (RECENT_SLOTS - 1);
   const hit = recent[slot]!;
+  const base = slot * RECENT_MAX;
   if (hit.length === length) {
     let k = 0;
-    while (k < length && hit.charCodeAt(k) === bytes[start + k]) k++;
+    while (k + 4 <= length && view.getUint32(start + k) === recentView.getUint32(base + k)) k += 4;
+    while (k < length && bytes[start + k] === recentBytes[base + k]) k++;
     if (k === length) return hit;
   }
   const s = utf8.decode(bytes.subarray(start, end));
   // Keep it only when it is ASCII (then its length equals the byte length).
-  if (s.length === length) recent[slot] = s;
+  if (s.length === length) {
+    recent[slot] = s;
+    for (let k = 0; k < length; k++) recentBytes[base + k] = bytes[start + k]!;
+  }
   return s;
 }
 
