@@ -1,0 +1,156 @@
+/**
+ * `collectBridgeSchemas`: the message and service definitions a running bridge advertises, for
+ * generating live bindings (`noros-gen --bridge`). foxglove_bridge discovers ROS topics and
+ * services periodically, so the collection listens for `waitMs` rather than taking the first
+ * advertisement.
+ */
+import type { Service } from "@foxglove/ws-protocol";
+
+import { connectBridge } from "./bridge/connection";
+import { UserError } from "./errors";
+
+export interface BridgeChannelSchema {
+  readonly topic: string;
+  /** `pkg/Type`. */
+  readonly schemaName: string;
+  /** Full definition text (`gendeps --cat` form). */
+  readonly schema: string;
+}
+
+export interface BridgeServiceSchema {
+  readonly name: string;
+  /** `pkg/Service`. */
+  readonly type: string;
+  /** Request definition text (full, with `MSG:` blocks for nested types). */
+  readonly requestSchema: string;
+  readonly responseSchema: string;
+}
+
+/** Something advertised that cannot be generated from, and why. */
+export interface SkippedSchema {
+  readonly name: string;
+  readonly type: string;
+  readonly reason: string;
+}
+
+export interface BridgeSchemas {
+  /** One entry per (topic, type), sorted by topic. */
+  readonly channels: BridgeChannelSchema[];
+  /** Sorted by name. */
+  readonly services: BridgeServiceSchema[];
+  /** Channels or services left out (not ros1, or no definition on the bridge host). */
+  readonly skipped: SkippedSchema[];
+}
+
+export interface CollectOptions {
+  /** How long to listen for advertisements after connecting. Default 2000 ms. */
+  readonly waitMs?: number;
+  /** Only channels whose topic matches (services are not filtered). */
+  readonly topics?: RegExp;
+  readonly connectTimeoutMs?: number;
+}
+
+function hasDefinition(text: string): boolean {
+  return text.split("\n").some((line) => line.replace(/#.*/, "").trim() !== "");
+}
+
+/**
+ * Service definitions from either form a server may send: the legacy `requestSchema` /
+ * `responseSchema` strings (foxglove_bridge 0.8.5) or `request` / `response` objects (newer
+ * servers). Undefined when neither is present.
+ */
+export function serviceDefinitions(
+  service: Service,
+): { request: string; response: string; encoding: string | undefined } | undefined {
+  const legacy = { request: service.requestSchema, response: service.responseSchema };
+  const request = service.request?.schema ?? legacy.request;
+  const response = service.response?.schema ?? legacy.response;
+  if (request === undefined || response === undefined) return undefined;
+  return { request, response, encoding: service.request?.encoding ?? service.response?.encoding };
+}
+
+export async function collectBridgeSchemas(
+  url: string,
+  options: CollectOptions = {},
+): Promise<BridgeSchemas> {
+  const waitMs = options.waitMs ?? 2000;
+  const connection = await connectBridge(
+    url,
+    options.connectTimeoutMs !== undefined ? { timeoutMs: options.connectTimeoutMs } : {},
+  );
+  const channels = new Map<string, BridgeChannelSchema>();
+  const services = new Map<string, BridgeServiceSchema>();
+  const skipped = new Map<string, SkippedSchema>();
+  const skip = (name: string, type: string, reason: string) =>
+    skipped.set(`${name}\n${type}`, { name, type, reason });
+
+  connection.watchChannels((channel) => {
+    if (options.topics !== undefined && !options.topics.test(channel.topic)) return;
+    const key = `${channel.topic}\n${channel.schemaName}`;
+    if (channel.encoding !== "ros1") {
+      skip(channel.topic, channel.schemaName, `encoding "${channel.encoding}" is not ros1`);
+    } else if (!hasDefinition(channel.schema)) {
+      skip(
+        channel.topic,
+        channel.schemaName,
+        "the bridge sent no definition (type not installed on the bridge host)",
+      );
+    } else {
+      channels.set(key, {
+        topic: channel.topic,
+        schemaName: channel.schemaName,
+        schema: channel.schema,
+      });
+    }
+  });
+  const collectServices = () => {
+    for (const service of connection.services.values()) {
+      const definitions = serviceDefinitions(service);
+      if (definitions === undefined) {
+        skip(service.name, service.type, "advertised without request/response definitions");
+      } else if (definitions.encoding !== undefined && definitions.encoding !== "ros1") {
+        skip(service.name, service.type, `encoding "${definitions.encoding}" is not ros1`);
+      } else {
+        services.set(service.name, {
+          name: service.name,
+          type: service.type,
+          requestSchema: definitions.request,
+          responseSchema: definitions.response,
+        });
+      }
+    }
+  };
+  connection.client.on("advertiseServices", collectServices);
+
+  let lost = false;
+  void connection.closed.then((info) => (lost = !info.byUs));
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  collectServices();
+  await connection.close();
+  if (lost) {
+    throw new UserError(`bridge at ${connection.url} closed the connection while listening`);
+  }
+
+  if (channels.size === 0 && services.size === 0) {
+    const filter = options.topics !== undefined ? ` matching ${String(options.topics)}` : "";
+    const skippedNote =
+      skipped.size > 0
+        ? ` (${skipped.size} advertised but unusable: ${[...skipped.values()]
+            .slice(0, 3)
+            .map((s) => `${s.name}: ${s.reason}`)
+            .join("; ")})`
+        : "";
+    throw new UserError(
+      `bridge at ${connection.url} advertised no usable topics${filter} or services within ${waitMs} ms${skippedNote}; is anything publishing? a longer wait may help`,
+    );
+  }
+  const byName =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
+  return {
+    channels: [...channels.values()].sort(byName((c) => `${c.topic}\n${c.schemaName}`)),
+    services: [...services.values()].sort(byName((s) => s.name)),
+    skipped: [...skipped.values()].sort(byName((s) => s.name)),
+  };
+}

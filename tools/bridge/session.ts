@@ -1,0 +1,247 @@
+/**
+ * A `RosClient` session for the decoding commands (echo, hz, pub, call, params), with what those
+ * commands need on top: the definitions the server advertises (to check field paths, to fill in
+ * and check typed-in messages), waiting for a topic or service to be advertised, and one-line
+ * user errors for connection problems.
+ *
+ * RosClient does not expose the advertised definitions, so the session hands it a WebSocket
+ * class (its documented `WebSocket` option) that notes `advertise` / `advertiseServices` frames
+ * before the client handles them.
+ */
+import WebSocket from "ws";
+
+import { RosClient, RosClientError } from "../../runtime/client";
+import type { WebSocketConstructor } from "../../runtime/client";
+import { serviceDefinitions } from "../bridge-schemas";
+import { UserError, errorMessage } from "../errors";
+import { normalizeBridgeUrl } from "./connection";
+
+export interface TopicSchema {
+  readonly topic: string;
+  readonly schemaName: string;
+  readonly schema: string;
+}
+
+export interface ServiceSchema {
+  readonly name: string;
+  readonly type: string;
+  readonly request: string | undefined;
+  readonly response: string | undefined;
+}
+
+/** Definitions seen on the current socket, by channel / service id. */
+class AdvertisedSchemas {
+  readonly channels = new Map<number, TopicSchema>();
+  readonly services = new Map<number, ServiceSchema>();
+  #listeners: (() => void)[] = [];
+
+  onText(text: string): void {
+    if (!text.includes('"advertise') && !text.includes('"unadvertise')) return;
+    let frame: {
+      op?: unknown;
+      channels?: unknown;
+      services?: unknown;
+      channelIds?: unknown;
+      serviceIds?: unknown;
+    };
+    try {
+      frame = JSON.parse(text) as typeof frame;
+    } catch {
+      return; // RosClient reports malformed frames
+    }
+    if (frame.op === "advertise" && Array.isArray(frame.channels)) {
+      for (const c of frame.channels as {
+        id: number;
+        topic: string;
+        schemaName: string;
+        schema: string;
+      }[]) {
+        this.channels.set(c.id, { topic: c.topic, schemaName: c.schemaName, schema: c.schema });
+      }
+    } else if (frame.op === "unadvertise" && Array.isArray(frame.channelIds)) {
+      for (const id of frame.channelIds as number[]) this.channels.delete(id);
+    } else if (frame.op === "advertiseServices" && Array.isArray(frame.services)) {
+      for (const s of frame.services as Parameters<typeof serviceDefinitions>[0][]) {
+        const definitions = serviceDefinitions(s);
+        this.services.set(s.id, {
+          name: s.name,
+          type: s.type,
+          request: definitions?.request,
+          response: definitions?.response,
+        });
+      }
+    } else if (frame.op === "unadvertiseServices" && Array.isArray(frame.serviceIds)) {
+      for (const id of frame.serviceIds as number[]) this.services.delete(id);
+    }
+    for (const listener of this.#listeners) listener();
+  }
+
+  reset(): void {
+    this.channels.clear();
+    this.services.clear();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.push(listener);
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+  }
+}
+
+function tappedWebSocket(schemas: AdvertisedSchemas): WebSocketConstructor {
+  class TappedWebSocket extends WebSocket {
+    constructor(url: string, protocols: string[]) {
+      super(url, protocols);
+      schemas.reset();
+      // Registered before RosClient sets `onmessage`, so it runs first for every frame.
+      this.on("message", (data, isBinary) => {
+        if (!isBinary) schemas.onText(data.toString());
+      });
+    }
+  }
+  return TappedWebSocket as unknown as WebSocketConstructor;
+}
+
+export function connectionProblem(url: string, error: unknown): UserError {
+  const text = errorMessage(error);
+  const hint = "is foxglove_bridge (or `noros play`) running there?";
+  if (text.includes("ECONNREFUSED")) {
+    return new UserError(`cannot reach bridge at ${url}: connection refused; ${hint}`);
+  }
+  if (text.includes("ENOTFOUND") || text.includes("EAI_AGAIN")) {
+    return new UserError(`cannot reach bridge at ${url}: unknown host`);
+  }
+  return new UserError(`cannot connect to bridge at ${url}: ${text}`);
+}
+
+export interface SessionOptions {
+  readonly connectTimeoutMs?: number;
+  /** Errors the client reports while running (e.g. a message that cannot be decoded). */
+  readonly onError?: (error: RosClientError) => void;
+}
+
+export class Session {
+  readonly #schemas: AdvertisedSchemas;
+  #lost: UserError | undefined;
+  #lostListeners: ((error: UserError) => void)[] = [];
+
+  private constructor(
+    readonly url: string,
+    readonly client: RosClient,
+    schemas: AdvertisedSchemas,
+  ) {
+    this.#schemas = schemas;
+    client.on("disconnect", (event) => {
+      this.#lost = new UserError(
+        `connection to bridge at ${url} lost (code ${event.code}${event.reason === "" ? "" : `: ${event.reason}`})`,
+      );
+      for (const listener of this.#lostListeners) listener(this.#lost);
+    });
+  }
+
+  static async open(urlText: string, options: SessionOptions = {}): Promise<Session> {
+    const url = normalizeBridgeUrl(urlText);
+    const schemas = new AdvertisedSchemas();
+    const client = new RosClient(url, {
+      reconnect: false,
+      WebSocket: tappedWebSocket(schemas),
+      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    });
+    client.on("error", (error) => {
+      if (error.kind !== "connection") options.onError?.(error);
+    });
+    client.on("warning", () => undefined);
+    const session = new Session(url, client, schemas);
+    try {
+      await client.connected({ timeoutMs: options.connectTimeoutMs ?? 5000 });
+    } catch (error) {
+      await client.close();
+      throw connectionProblem(url, error);
+    }
+    return session;
+  }
+
+  /** Calls `listener` once if the connection is lost (not after `close()`). */
+  onLost(listener: (error: UserError) => void): void {
+    if (this.#lost !== undefined) listener(this.#lost);
+    else this.#lostListeners.push(listener);
+  }
+
+  topics(): TopicSchema[] {
+    return [...this.#schemas.channels.values()];
+  }
+
+  services(): ServiceSchema[] {
+    return [...this.#schemas.services.values()];
+  }
+
+  /** A definition the server advertises for `schemaName` on any topic, if any. */
+  schemaFor(schemaName: string): string | undefined {
+    return this.topics().find((t) => t.schemaName === schemaName && t.schema !== "")?.schema;
+  }
+
+  /**
+   * Resolves when `find` returns something (re-checked on each advertisement), or with
+   * undefined after `timeoutMs` (foxglove_bridge advertises right after connecting, and new ROS
+   * topics within its discovery period).
+   */
+  waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+    const found = find();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const stop = this.#schemas.onChange(() => {
+        const value = find();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        stop();
+        resolve(value);
+      });
+      const timer = setTimeout(() => {
+        stop();
+        resolve(undefined);
+      }, timeoutMs);
+    });
+  }
+
+  /** The topic's advertisement; a `UserError` naming the advertised topics when it has none. */
+  async topic(topic: string, timeoutMs: number): Promise<TopicSchema> {
+    const found = await this.waitFor(() => this.topics().find((t) => t.topic === topic), timeoutMs);
+    if (found !== undefined) return found;
+    const known = this.topics()
+      .map((t) => t.topic)
+      .sort();
+    throw new UserError(
+      `unknown topic ${topic}: the bridge does not advertise it (waited ${timeoutMs} ms)` +
+        (known.length > 0 ? `; advertised: ${abbreviate(known)}` : "; it advertises no topics"),
+    );
+  }
+
+  async service(name: string, timeoutMs: number): Promise<ServiceSchema> {
+    const found = await this.waitFor(() => this.services().find((s) => s.name === name), timeoutMs);
+    if (found !== undefined) return found;
+    const known = this.services()
+      .map((s) => s.name)
+      .sort();
+    throw new UserError(
+      `unknown service ${name}: the bridge does not advertise it (waited ${timeoutMs} ms)` +
+        (known.length > 0 ? `; advertised: ${abbreviate(known)}` : "; it advertises no services"),
+    );
+  }
+
+  close(): Promise<void> {
+    this.#lostListeners = [];
+    return this.client.close();
+  }
+}
+
+function abbreviate(names: string[], max = 12): string {
+  return names.length <= max
+    ? names.join(", ")
+    : `${names.slice(0, max).join(", ")}, ... (${names.length} in all)`;
+}
+
+/** A `RosClientError` from a request as a one-line user error (what went wrong, where). */
+export function requestProblem(error: unknown): Error {
+  if (error instanceof RosClientError && error.kind !== "callback")
+    return new UserError(error.message);
+  return error instanceof Error ? error : new Error(String(error));
+}

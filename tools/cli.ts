@@ -1,0 +1,163 @@
+/**
+ * The `noros` command: rostopic/rosbag-like jobs over a Foxglove WebSocket bridge.
+ * `main(argv, io?)` returns the exit code: 0 done, 1 a problem to fix (one line on stderr),
+ * 2 a usage mistake. Tests call it in-process with their own output sinks and abort signal.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import yargs, { type Argv } from "yargs";
+
+import { callCommand } from "./commands/call";
+import type { CliIO } from "./commands/common";
+import { echoCommand } from "./commands/echo";
+import { hzCommand } from "./commands/hz";
+import { paramsCommand } from "./commands/params";
+import { playCommand } from "./commands/play";
+import { pubCommand } from "./commands/pub";
+import { recordCommand } from "./commands/record";
+import { topicsCommand } from "./commands/topics";
+import { UserError } from "./errors";
+
+export type { CliIO } from "./commands/common";
+
+interface Command {
+  command: string;
+  describe: string;
+  builder: (yargs: Argv, env: CliIO["env"]) => Argv<unknown>;
+  // Each command declares the shape of its own arguments.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  run: (args: any, io: CliIO) => Promise<number>;
+}
+
+const COMMANDS: Command[] = [
+  topicsCommand,
+  echoCommand,
+  hzCommand,
+  pubCommand,
+  callCommand,
+  paramsCommand,
+  recordCommand,
+  playCommand,
+];
+
+function packageVersion(): string {
+  // tools/ in the sources, dist/tools/ when built: look upwards for the package.
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "noros") return pkg.version ?? "unknown";
+  }
+  return "unknown";
+}
+
+/** stdout/stderr of the process, and a signal aborted by the first Ctrl-C (or SIGTERM). */
+function processIO(overrides: Partial<CliIO>): { io: CliIO; dispose(): void } {
+  const controller = new AbortController();
+  const stop = () => {
+    // The first Ctrl-C ends the command cleanly; with the handler gone a second one kills.
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    controller.abort();
+  };
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") controller.abort(); // e.g. `noros echo /x | head -3`
+  };
+  const ownSignal = overrides.signal === undefined;
+  if (ownSignal) {
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  }
+  if (overrides.stdout === undefined) process.stdout.on("error", onStdoutError);
+  const io: CliIO = {
+    stdout: overrides.stdout ?? process.stdout,
+    stderr: overrides.stderr ?? process.stderr,
+    signal: overrides.signal ?? controller.signal,
+    env: overrides.env ?? process.env,
+  };
+  return {
+    io,
+    dispose: () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      process.stdout.off("error", onStdoutError);
+    },
+  };
+}
+
+interface Parsed {
+  error: Error | undefined;
+  output: string;
+  selected: { command: Command; args: unknown } | undefined;
+}
+
+function parse(argv: string[], io: CliIO): Promise<Parsed> {
+  let selected: Parsed["selected"];
+  const parser = yargs(argv)
+    .scriptName("noros")
+    .usage(
+      "$0 <command> [options]\n\nROS 1 topics, services, parameters and recordings over a Foxglove WebSocket bridge.",
+    )
+    .strict()
+    .demandCommand(1, "name a command")
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version(packageVersion())
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .epilog("Run `noros <command> --help` for a command's options and examples.");
+  for (const command of COMMANDS) {
+    parser.command(
+      command.command,
+      command.describe,
+      (y) => command.builder(y, io.env),
+      (args) => {
+        selected = { command, args };
+      },
+    );
+  }
+  return new Promise((resolve) => {
+    void parser.parse(argv, {}, (error: Error | undefined | null, _args, output: string) => {
+      resolve({ error: error ?? undefined, output, selected });
+    });
+  });
+}
+
+export async function main(argv: string[], overrides: Partial<CliIO> = {}): Promise<number> {
+  const { io, dispose } = processIO(overrides);
+  const name = COMMANDS.map((c) => c.command.split(" ")[0]).find((n) => n === argv[0]);
+  const prefix = name !== undefined ? `noros ${name}` : "noros";
+  try {
+    const first = argv[0];
+    if (first !== undefined && !first.startsWith("-") && name === undefined) {
+      const names = COMMANDS.map((c) => c.command.split(" ")[0]).join(", ");
+      io.stderr.write(`noros: unknown command "${first}" (commands: ${names})\n`);
+      io.stderr.write("Run `noros --help` for usage.\n");
+      return 2;
+    }
+    const { error, output, selected } = await parse(argv, io);
+    if (error !== undefined) {
+      io.stderr.write(`${prefix}: ${error.message}\n`);
+      io.stderr.write(`Run \`${prefix} --help\` for usage.\n`);
+      return 2;
+    }
+    if (selected === undefined) {
+      // --help or --version: yargs collected the text instead of printing it.
+      if (output !== "") io.stdout.write(`${output}\n`);
+      return 0;
+    }
+    return await selected.command.run(selected.args, io);
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.stderr.write(`${prefix}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    // Not the user's doing: keep the whole story for the bug report.
+    io.stderr.write(
+      `${prefix}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 70;
+  } finally {
+    dispose();
+  }
+}

@@ -1,0 +1,114 @@
+/** `noros play FILE`: serve a recording over the Foxglove WebSocket protocol. */
+import * as path from "node:path";
+import type { Argv } from "yargs";
+
+import { startPlayServer, type PlayStart } from "../play/server";
+import { aborted, line, type CliIO } from "./common";
+
+interface PlayArgs {
+  file: string;
+  port: number;
+  host: string;
+  loop: boolean;
+  rate: number;
+  now: boolean;
+  topics: string[] | undefined;
+}
+
+export const playCommand = {
+  command: "play <file>",
+  describe: "serve a .bag or .mcap like foxglove_bridge serves a live robot",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("file", { type: "string", describe: ".bag (plain, bz2, lz4) or .mcap file" })
+      .option("port", {
+        alias: "p",
+        type: "number",
+        default: 8765,
+        describe: "TCP port (0: any free port)",
+      })
+      .option("host", {
+        type: "string",
+        default: "127.0.0.1",
+        describe: "address to listen on (0.0.0.0: every interface)",
+      })
+      .option("loop", {
+        alias: "l",
+        type: "boolean",
+        default: false,
+        describe: "start over at the end",
+      })
+      .option("rate", {
+        alias: "r",
+        type: "number",
+        default: 1,
+        describe: "speed factor; 0 = as fast as the subscribed clients take",
+      })
+      .option("now", {
+        type: "boolean",
+        default: false,
+        describe: "start playing at once instead of at the first subscription",
+      })
+      .option("topics", { type: "array", string: true, describe: "serve only these topics" })
+      .example(
+        "$0 play run.bag",
+        "serve run.bag on ws://127.0.0.1:8765, starting when a client subscribes",
+      )
+      .example("$0 play run.mcap --loop --rate 2", "replay forever at twice the recorded speed")
+      .example(
+        "$0 play run.bag --port 0 --rate 0",
+        "as fast as clients take, on a free port (tests)",
+      )
+      .epilog(
+        "Clients see what foxglove_bridge sends: ros1 channels with full schemas, receive time = " +
+          "recorded time. A client subscribing mid-playback gets the messages played from then on, " +
+          "plus the last message of latched topics (e.g. /tf_static). Client publishing is relayed " +
+          "to subscribers and parameters are kept in memory.",
+      ),
+  async run(args: PlayArgs, io: CliIO): Promise<number> {
+    if (!Number.isFinite(args.rate) || args.rate < 0) {
+      line(io.stderr, `noros play: --rate must be a number >= 0, got ${args.rate}`);
+      return 2;
+    }
+    const start: PlayStart = args.now ? "now" : "on-subscribe";
+    const server = await startPlayServer({
+      file: args.file,
+      port: args.port,
+      host: args.host,
+      loop: args.loop,
+      rate: args.rate,
+      start,
+      ...(args.topics !== undefined ? { topics: args.topics } : {}),
+    });
+    const source = server.source;
+    const seconds =
+      source.startTime !== undefined && source.endTime !== undefined
+        ? ` over ${(Number(source.endTime - source.startTime) / 1e9).toFixed(1)} s`
+        : "";
+    const count =
+      source.messageCount !== undefined ? `${source.messageCount} messages` : "messages";
+    line(
+      io.stderr,
+      `noros play: serving ${path.basename(source.path)} (${server.channels.length} topics, ${count}${seconds}) at ${server.url}`,
+    );
+    for (const skipped of source.skippedChannels) {
+      line(io.stderr, `noros play: not serving ${skipped.topic}: ${skipped.reason}`);
+    }
+    if (!args.now)
+      line(io.stderr, "noros play: playback starts when a client subscribes (Ctrl-C to stop)");
+    try {
+      const outcome = await Promise.race([
+        server.finished.then(() => "finished" as const),
+        aborted(io.signal).then(() => "stopped" as const),
+      ]);
+      const { messages, passes } = server.stats();
+      line(
+        io.stderr,
+        `noros play: ${outcome}: ${messages} messages played${passes > 1 ? ` in ${passes} passes` : ""}`,
+      );
+      return 0;
+    } finally {
+      await server.close();
+    }
+  },
+};

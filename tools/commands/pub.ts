@@ -1,0 +1,136 @@
+/** `noros pub TOPIC TYPE MESSAGE`: publish a message given as YAML or JSON. */
+import type { Argv } from "yargs";
+
+import { EncodeError } from "../../runtime/codec/types";
+import { Session, requestProblem } from "../bridge/session";
+import { UserError } from "../errors";
+import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input";
+import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { definitionForPublishing } from "./definitions";
+
+interface PubArgs extends BridgeArgs {
+  topic: string;
+  type: string;
+  message: string | undefined;
+  rate: number | undefined;
+  once: boolean;
+  count: number | undefined;
+  delay: number;
+}
+
+export const pubCommand = {
+  command: "pub <topic> <type> [message]",
+  describe: "publish a message (YAML or JSON) once or at a rate",
+  builder: (yargs: Argv, env: CliIO["env"]) =>
+    withBridgeOptions(yargs, env)
+      .positional("topic", { type: "string", describe: "topic name" })
+      .positional("type", { type: "string", describe: "message type, e.g. geometry_msgs/Twist" })
+      .positional("message", {
+        type: "string",
+        describe: "the message as YAML or JSON; fields left out are zero (default: all zero)",
+      })
+      .option("rate", {
+        alias: "r",
+        type: "number",
+        describe: "publish repeatedly at this rate (Hz) until Ctrl-C",
+      })
+      .option("once", { type: "boolean", default: false, describe: "publish once and exit" })
+      .option("count", {
+        alias: "n",
+        type: "number",
+        describe: "with --rate: exit after this many messages",
+      })
+      .option("delay", {
+        type: "number",
+        default: 1,
+        describe:
+          "seconds to wait after advertising before the first message (the bridge may drop earlier ones while ROS connects)",
+      })
+      .example(
+        "$0 pub /chatter std_msgs/String 'data: hello' --once",
+        "publish one string and exit",
+      )
+      .example(
+        "$0 pub /cmd_vel geometry_msgs/Twist '{linear: {x: 0.2}, angular: {z: 0.5}}' -r 10",
+        "drive at 10 Hz until Ctrl-C",
+      )
+      .example(
+        "$0 pub /stamp std_msgs/Header '{stamp: now, frame_id: map}' --once",
+        '"now" fills a time with the current time',
+      )
+      .epilog(
+        "The message has the shape rostopic pub takes: nested mappings by field name. As with " +
+          'rostopic, fields left out are zero (0, false, "", empty arrays, zero time). Times are ' +
+          '{sec, nsec}, seconds, or "now"; int64 beyond 2^53 as digits; NaN/Infinity as strings. ' +
+          "Without --once or --rate the message is published once and the topic stays advertised " +
+          "until Ctrl-C.",
+      ),
+  async run(args: PubArgs, io: CliIO): Promise<number> {
+    if (args.rate !== undefined && !(args.rate > 0))
+      throw new UserError(`--rate must be > 0, got ${args.rate}`);
+    if (args.count !== undefined && !(Number.isInteger(args.count) && args.count > 0)) {
+      throw new UserError(`--count must be a positive integer, got ${args.count}`);
+    }
+    if (args.count !== undefined && args.rate === undefined)
+      throw new UserError("--count needs --rate");
+    if (!(args.delay >= 0)) throw new UserError(`--delay must be >= 0, got ${args.delay}`);
+    const input = parseMessageText(args.message ?? "{}");
+
+    const session = await Session.open(args.url, { connectTimeoutMs: args.timeout * 1000 });
+    try {
+      const { definition } = await definitionForPublishing(session, args.topic, args.type);
+      const message = buildMessage(input, schemaFromDefinition(args.type, definition));
+      const publisher = await session.client
+        .advertise(args.topic, args.type, { definition })
+        .catch((e: unknown) => {
+          throw requestProblem(e);
+        });
+      const publish = () => {
+        try {
+          publisher.publish(message);
+        } catch (error) {
+          if (error instanceof EncodeError) throw new UserError(error.message);
+          throw requestProblem(error);
+        }
+      };
+      let lost: UserError | undefined;
+      const stop = new AbortController();
+      io.signal.addEventListener("abort", () => stop.abort(), { once: true });
+      session.onLost((error) => {
+        lost = error;
+        stop.abort();
+      });
+      await delay(args.delay * 1000, stop.signal);
+      if (!stop.signal.aborted) {
+        if (args.rate !== undefined) {
+          line(io.stderr, `noros pub: publishing ${args.type} on ${args.topic} at ${args.rate} Hz`);
+          const period = 1000 / args.rate;
+          const start = performance.now();
+          for (
+            let sent = 0;
+            !stop.signal.aborted && (args.count === undefined || sent < args.count);
+          ) {
+            publish();
+            sent++;
+            if (args.count !== undefined && sent >= args.count) break;
+            await delay(Math.max(0, start + sent * period - performance.now()), stop.signal);
+          }
+        } else {
+          publish();
+          if (!args.once) {
+            line(
+              io.stderr,
+              `noros pub: published once; keeping ${args.topic} advertised until Ctrl-C`,
+            );
+            await aborted(stop.signal);
+          }
+        }
+      }
+      if (lost !== undefined) throw lost;
+      publisher.unadvertise();
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

@@ -1,0 +1,105 @@
+/** `noros topics`: the topics a bridge advertises, their types and (where it tells) publishers. */
+import type { Argv } from "yargs";
+
+import { connectBridge } from "../bridge/connection";
+import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+
+interface TopicsArgs extends BridgeArgs {
+  json: boolean;
+  services: boolean;
+}
+
+interface GraphUpdate {
+  op: "connectionGraphUpdate";
+  publishedTopics?: { name: string; publisherIds: string[] }[];
+}
+
+/** How long to wait for the advertisement and the connection graph after `serverInfo`. */
+const ADVERTISE_WAIT_MS = 1000;
+const SETTLE_MS = 100;
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "),
+  );
+}
+
+export const topicsCommand = {
+  command: "topics",
+  describe: "list the topics the bridge advertises: name, type, publishers",
+  builder: (yargs: Argv, env: CliIO["env"]) =>
+    withBridgeOptions(yargs, env)
+      .option("json", { type: "boolean", default: false, describe: "one JSON object per line" })
+      .option("services", {
+        alias: "s",
+        type: "boolean",
+        default: false,
+        describe: "list services instead",
+      })
+      .example("$0 topics", "topics of the bridge at ws://localhost:8765")
+      .example("$0 topics --url ws://robot:8765 --json", "as JSON lines")
+      .example("$0 topics --services", "the advertised services and their types")
+      .epilog("Publishers are shown when the bridge offers the connectionGraph capability."),
+  async run(args: TopicsArgs, io: CliIO): Promise<number> {
+    const connection = await connectBridge(args.url, { timeoutMs: args.timeout * 1000 });
+    try {
+      const publishers = new Map<string, string[]>();
+      let graph = false;
+      const wantsGraph =
+        !args.services && connection.serverInfo.capabilities.includes("connectionGraph");
+      if (wantsGraph) {
+        connection.client.on("connectionGraphUpdate", (update: GraphUpdate) => {
+          graph = true;
+          for (const t of update.publishedTopics ?? []) publishers.set(t.name, t.publisherIds);
+        });
+        connection.client.subscribeConnectionGraph();
+      }
+      // foxglove_bridge advertises right after serverInfo; wait for that (and the graph).
+      const deadline = Date.now() + ADVERTISE_WAIT_MS;
+      const have = () =>
+        (args.services ? connection.services.size : connection.channels.size) > 0 &&
+        (!wantsGraph || graph);
+      while (!have() && Date.now() < deadline) await delay(10, io.signal);
+      await delay(SETTLE_MS, io.signal);
+      if (wantsGraph) connection.client.unsubscribeConnectionGraph();
+
+      if (args.services) {
+        const services = [...connection.services.values()].sort((a, b) =>
+          a.name.localeCompare(b.name),
+        );
+        if (args.json)
+          for (const s of services) line(io.stdout, JSON.stringify({ name: s.name, type: s.type }));
+        else if (services.length === 0)
+          line(io.stderr, `noros topics: ${connection.url} advertises no services`);
+        else
+          for (const row of table([["SERVICE", "TYPE"], ...services.map((s) => [s.name, s.type])]))
+            line(io.stdout, row);
+        return 0;
+      }
+      const channels = [...connection.channels.values()].sort(
+        (a, b) => a.topic.localeCompare(b.topic) || a.schemaName.localeCompare(b.schemaName),
+      );
+      if (args.json) {
+        for (const c of channels) {
+          const entry: Record<string, unknown> = { topic: c.topic, type: c.schemaName };
+          if (graph) entry.publishers = publishers.get(c.topic) ?? [];
+          line(io.stdout, JSON.stringify(entry));
+        }
+      } else if (channels.length === 0) {
+        line(io.stderr, `noros topics: ${connection.url} advertises no topics`);
+      } else {
+        const header = graph ? ["TOPIC", "TYPE", "PUBLISHERS"] : ["TOPIC", "TYPE"];
+        const rows = channels.map((c) => {
+          const row = [c.topic, c.schemaName];
+          if (graph) row.push((publishers.get(c.topic) ?? []).join(", ") || "-");
+          return row;
+        });
+        for (const row of table([header, ...rows])) line(io.stdout, row);
+      }
+      return 0;
+    } finally {
+      await connection.close();
+    }
+  },
+};

@@ -1,0 +1,443 @@
+/**
+ * `startPlayServer`: serves a recording (`.bag` or `.mcap`) over the Foxglove WebSocket protocol
+ * the way foxglove_bridge 0.8.5 serves a live ROS 1 system, so clients can be developed and
+ * tested without a robot.
+ *
+ * What clients see:
+ * - `serverInfo` with `supportedEncodings: ["ros1"]` and the capabilities this server really
+ *   implements (`clientPublish`, `parameters`, `parametersSubscribe`, `connectionGraph`).
+ * - One channel per recorded topic and type: `encoding: "ros1"`, `schemaName`, the full schema
+ *   text, and no `schemaEncoding` (as foxglove_bridge sends them).
+ * - MessageData with the recorded receive time as timestamp, paced by the recording scaled by
+ *   `rate` (`Infinity` = as fast as the subscribed clients take). Looping replays the same
+ *   timestamps again.
+ * - A client subscribing mid-playback gets only messages played after it subscribed, as with
+ *   foxglove_bridge, except on latched topics (`latching=1` in the bag connection or MCAP channel
+ *   metadata, and `/tf_static` always): there each new subscriber first gets the last message
+ *   played so far, as a latched ROS publisher does.
+ * - Slow clients: paced playback never waits for a client; a client with more than 10 MB queued
+ *   misses messages and gets a warning status (foxglove_bridge does the same). Unpaced playback
+ *   waits instead until every subscriber has less than 1 MB queued, so nothing is lost.
+ * - Published messages from clients are relayed to subscribers (see relay.ts); parameters live
+ *   in memory (see parameters.ts); the connection graph lists recorded publishers (callerid).
+ */
+import {
+  FoxgloveServer,
+  StatusLevel,
+  type IWebSocket,
+  type Parameter,
+} from "@foxglove/ws-protocol";
+import { randomUUID } from "node:crypto";
+import * as path from "node:path";
+import { WebSocketServer, type WebSocket } from "ws";
+
+import { UserError } from "../errors";
+import { openMessageSource, type MessageSource, type SourceChannel } from "../sources";
+import { ClientTracker, type PlayClient } from "./clients";
+import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing";
+import { ParameterStore } from "./parameters";
+import { PublishRelay, type RelayChannel } from "./relay";
+
+export type PlayStart = "now" | "on-subscribe" | "manual";
+
+export interface PlayServerOptions {
+  /** A `.bag` (plain, bz2, lz4) or `.mcap` file with ros1 channels. */
+  readonly file: string;
+  /** TCP port; 0 picks a free one. Default 8765 (foxglove_bridge's). */
+  readonly port?: number;
+  /** Address to listen on. Default 127.0.0.1; "0.0.0.0" serves other machines too. */
+  readonly host?: string;
+  /** Replay from the start when the end is reached. */
+  readonly loop?: boolean;
+  /** Speed factor (default 1); 0 or Infinity plays as fast as subscribed clients take. */
+  readonly rate?: number;
+  /**
+   * When playback begins: "on-subscribe" (default) when a client first subscribes (after
+   * `SUBSCRIBE_SETTLE_MS`, so a client subscribing to several topics at once gets them all from
+   * the first message on), "now", or "manual" (call `start()`).
+   */
+  readonly start?: PlayStart;
+  /** Serve only these topics (default: every ros1 channel of the file). */
+  readonly topics?: readonly string[];
+  /** Parameters the in-memory parameter server starts with. */
+  readonly parameters?: readonly Parameter[];
+  /** Name in `serverInfo`. Default "noros play". */
+  readonly name?: string;
+}
+
+export interface PlayChannelInfo {
+  readonly id: number;
+  readonly topic: string;
+  readonly schemaName: string;
+  readonly schema: string;
+  readonly latching: boolean;
+  /** Recorded publishers (bag callerids). */
+  readonly publishers: readonly string[];
+}
+
+export interface PlayStats {
+  /** Messages played (sent to subscribers, or to nobody when no client subscribed). */
+  readonly messages: number;
+  /** Completed passes over the file. */
+  readonly passes: number;
+}
+
+export interface PlayServer {
+  readonly url: string;
+  readonly port: number;
+  readonly source: MessageSource;
+  /** The channels advertised from the recording. */
+  readonly channels: readonly PlayChannelInfo[];
+  /** Begins playback (no-op once started). */
+  start(): void;
+  /** Resolves when playback ends (or the server is closed); rejects if the file turns out corrupt. */
+  readonly finished: Promise<PlayStats>;
+  /** Resolves once `clients` (default 1) connected clients are subscribed to `topic`. */
+  subscribed(topic: string, clients?: number): Promise<void>;
+  stats(): PlayStats;
+  /** Stops playback, closes every client connection, the listener and the file. */
+  close(): Promise<void>;
+}
+
+export const SUBSCRIBE_SETTLE_MS = 100;
+const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
+const UNPACED_HIGH_WATER_BYTES = 1024 * 1024;
+const CLOSE_GRACE_MS = 1000;
+
+interface LatchedMessage {
+  receiveTime: bigint;
+  data: Uint8Array;
+}
+
+export async function startPlayServer(options: PlayServerOptions): Promise<PlayServer> {
+  const rate = normalizeRate(options.rate ?? 1);
+  const source = await openMessageSource(options.file);
+  try {
+    return await serve(source, options, rate);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+}
+
+function listen(host: string, port: number, server: FoxgloveServer): Promise<WebSocketServer> {
+  return new Promise((resolve, reject) => {
+    const wss = new WebSocketServer({
+      host,
+      port,
+      handleProtocols: (protocols) => server.handleProtocols(protocols),
+    });
+    wss.once("listening", () => resolve(wss));
+    wss.once("error", (error: NodeJS.ErrnoException) => {
+      wss.close();
+      reject(
+        new UserError(
+          error.code === "EADDRINUSE"
+            ? `port ${port} on ${host} is already in use (try --port 0 for a free one)`
+            : `cannot listen on ${host}:${port}: ${error.message}`,
+        ),
+      );
+    });
+  });
+}
+
+async function serve(
+  source: MessageSource,
+  options: PlayServerOptions,
+  rate: number,
+): Promise<PlayServer> {
+  const wanted = options.topics !== undefined ? new Set(options.topics) : undefined;
+  if (wanted !== undefined) {
+    const missing = [...wanted].filter((t) => !source.channels.some((c) => c.topic === t));
+    if (missing.length > 0) {
+      throw new UserError(`${source.path}: no topic ${missing.join(", ")} in the recording`);
+    }
+  }
+
+  const server = new FoxgloveServer({
+    name: options.name ?? "noros play",
+    capabilities: ["clientPublish", "connectionGraph", "parametersSubscribe", "parameters"],
+    supportedEncodings: ["ros1"],
+    metadata: { source: path.basename(source.path) },
+    sessionId: randomUUID(),
+  });
+  server.on("error", () => {
+    // Malformed client requests: FoxgloveServer already ignores them; nothing to add here.
+  });
+
+  // Recorded channels: one per (topic, type, schema); several bag connections may feed one.
+  const recorded: { -readonly [K in keyof PlayChannelInfo]: PlayChannelInfo[K] }[] = [];
+  const bySourceChannel = new Map<number, PlayChannelInfo>();
+  for (const channel of source.channels) {
+    if (wanted !== undefined && !wanted.has(channel.topic)) continue;
+    let info = recorded.find(
+      (c) =>
+        c.topic === channel.topic &&
+        c.schemaName === channel.schemaName &&
+        c.schema === channel.schema,
+    );
+    if (info === undefined) {
+      const id = server.addChannel({
+        topic: channel.topic,
+        encoding: "ros1",
+        schemaName: channel.schemaName,
+        schema: channel.schema,
+      });
+      info = { id, ...pick(channel), latching: false, publishers: [] };
+      recorded.push(info);
+    }
+    if (channel.callerid !== undefined && !info.publishers.includes(channel.callerid)) {
+      info.publishers = [...info.publishers, channel.callerid];
+    }
+    // /tf_static is latched by ROS convention (tf2_ros StaticTransformBroadcaster); a recording
+    // made over a bridge cannot know latching, so the name decides there.
+    info.latching ||= channel.latching || channel.topic === "/tf_static";
+    bySourceChannel.set(channel.id, info);
+  }
+  const relayed = new Map<number, RelayChannel>();
+  const latched = new Map<number, LatchedMessage>();
+  const latchedChannels = new Set(recorded.filter((c) => c.latching).map((c) => c.id));
+
+  const abort = new AbortController();
+  const graphSubscribers = new Set<PlayClient>();
+  const topicWaiters = new Set<{ topic: string; clients: number; wake: () => void }>();
+  let startTimer: NodeJS.Timeout | undefined;
+  let started = false;
+  let releaseStart!: () => void;
+  const startGate = new Promise<void>((resolve) => (releaseStart = resolve));
+  const start = () => {
+    if (started) return;
+    started = true;
+    releaseStart();
+  };
+
+  /** Connected clients subscribed to `topic` (on any of its channels). */
+  function subscriberCount(topic: string): number {
+    let count = 0;
+    for (const client of tracker.clients) {
+      if ([...client.subscriptions.keys()].some((id) => topicOf(id) === topic)) count++;
+    }
+    return count;
+  }
+
+  function topicOf(channelId: number): string | undefined {
+    return recorded.find((c) => c.id === channelId)?.topic ?? relayed.get(channelId)?.topic;
+  }
+
+  function sendFrame(ws: WebSocket, subscriptionId: number, time: bigint, data: Uint8Array) {
+    // MessageData: op 0x01, u32 subscription id, u64 receive time (ns), then the ROS 1 payload.
+    const frame = Buffer.allocUnsafe(13 + data.byteLength);
+    frame.writeUInt8(1, 0);
+    frame.writeUInt32LE(subscriptionId, 1);
+    frame.writeBigUInt64LE(time, 5);
+    frame.set(data, 13);
+    ws.send(frame);
+  }
+
+  function deliver(channelId: number, time: bigint, data: Uint8Array): void {
+    for (const [client, subscriptionId] of tracker.subscribers(channelId)) {
+      if (client.ws.readyState !== client.ws.OPEN) continue;
+      if (!isUnpaced(rate) && client.ws.bufferedAmount > SLOW_CLIENT_BYTES) {
+        if (!client.warnedSlow) {
+          client.warnedSlow = true;
+          server.sendStatus(
+            {
+              level: StatusLevel.WARNING,
+              message: "noros play: client too slow, more than 10 MB queued; dropping messages",
+            },
+            asProtocolSocket(client.ws),
+          );
+        }
+        continue;
+      }
+      sendFrame(client.ws, subscriptionId, time, data);
+    }
+  }
+
+  function graphUpdate(removedTopics: string[] = []) {
+    const publishers = new Map<string, string[]>();
+    for (const c of recorded) publishers.set(c.topic, [...c.publishers]);
+    for (const [topic, names] of relay.publishers()) {
+      publishers.set(topic, [...(publishers.get(topic) ?? []), ...names]);
+    }
+    return JSON.stringify({
+      op: "connectionGraphUpdate",
+      publishedTopics: [...publishers].map(([name, publisherIds]) => ({ name, publisherIds })),
+      subscribedTopics: [],
+      advertisedServices: [],
+      removedTopics,
+      removedServices: [],
+    });
+  }
+
+  const tracker = new ClientTracker((channelId) => topicOf(channelId) !== undefined, {
+    subscribed(client, channelId, subscriptionId) {
+      const last = latched.get(channelId);
+      if (last !== undefined) sendFrame(client.ws, subscriptionId, last.receiveTime, last.data);
+      for (const waiter of [...topicWaiters]) {
+        if (subscriberCount(waiter.topic) < waiter.clients) continue;
+        topicWaiters.delete(waiter);
+        waiter.wake();
+      }
+      if ((options.start ?? "on-subscribe") === "on-subscribe" && startTimer === undefined) {
+        startTimer = setTimeout(start, SUBSCRIBE_SETTLE_MS);
+      }
+    },
+    advertised: (client, id, channel) => relay.advertised(client, id, channel),
+    unadvertised: (client, id) => relay.unadvertised(client, id),
+    extraRequest(client, op) {
+      if (op === "subscribeConnectionGraph") {
+        graphSubscribers.add(client);
+        client.ws.send(graphUpdate());
+      } else {
+        graphSubscribers.delete(client);
+      }
+    },
+  });
+
+  const relay = new PublishRelay(server, {
+    channelsForTopic: (topic) => [
+      ...recorded.filter((c) => c.topic === topic),
+      ...[...relayed.values()].filter((c) => c.topic === topic),
+    ],
+    knownSchema: (schemaName) => source.channels.find((c) => c.schemaName === schemaName)?.schema,
+    addChannel(channel) {
+      const id = server.addChannel({ ...channel, encoding: "ros1" });
+      relayed.set(id, { id, ...channel });
+      const update = graphUpdate();
+      for (const client of graphSubscribers) client.ws.send(update);
+      return id;
+    },
+    removeChannel(id) {
+      const topic = relayed.get(id)?.topic;
+      relayed.delete(id);
+      server.removeChannel(id);
+      tracker.channelRemoved(id);
+      const update = graphUpdate(topic !== undefined ? [topic] : []);
+      for (const client of graphSubscribers) {
+        if (client.ws.readyState === client.ws.OPEN) client.ws.send(update);
+      }
+    },
+    deliver,
+  });
+  new ParameterStore(options.parameters ?? []).attach(server);
+
+  const wss = await listen(options.host ?? "127.0.0.1", options.port ?? 8765, server);
+  wss.on("connection", (ws, request) => {
+    const name = `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`;
+    server.handleConnection(asProtocolSocket(ws), name);
+    tracker.track(ws, name);
+    ws.on("close", () =>
+      graphSubscribers.forEach((c) => c.ws === ws && graphSubscribers.delete(c)),
+    );
+  });
+
+  let messages = 0;
+  let passes = 0;
+  async function play(): Promise<PlayStats> {
+    await Promise.race([startGate, new Promise((r) => abort.signal.addEventListener("abort", r))]);
+    const pacer = new Pacer(rate);
+    const topics = wanted !== undefined ? { topics: [...wanted] } : {};
+    let sinceYield = 0;
+    while (!abort.signal.aborted) {
+      pacer.restart();
+      let inPass = 0;
+      for await (const message of source.messages(topics)) {
+        if (abort.signal.aborted) break;
+        const channel = bySourceChannel.get(message.channelId);
+        if (channel === undefined) continue;
+        const delay = pacer.delayFor(message.receiveTime);
+        if (delay >= 1) await sleep(delay, abort.signal);
+        if (isUnpaced(rate)) {
+          await waitForDrain(channel.id);
+          // Let socket I/O and new subscriptions in now and then even when nothing is queued.
+          if (++sinceYield >= 256) {
+            sinceYield = 0;
+            await new Promise((r) => setImmediate(r));
+          }
+        }
+        if (abort.signal.aborted) break;
+        deliver(channel.id, message.receiveTime, message.data);
+        if (latchedChannels.has(channel.id)) {
+          latched.set(channel.id, { receiveTime: message.receiveTime, data: message.data });
+        }
+        messages++;
+        inPass++;
+      }
+      if (abort.signal.aborted) break;
+      passes++;
+      if (options.loop !== true || inPass === 0) break;
+    }
+    return { messages, passes };
+  }
+
+  async function waitForDrain(channelId: number): Promise<void> {
+    for (;;) {
+      let full = false;
+      for (const [client] of tracker.subscribers(channelId)) {
+        if (client.ws.readyState === client.ws.OPEN) {
+          full ||= client.ws.bufferedAmount > UNPACED_HIGH_WATER_BYTES;
+        }
+      }
+      if (!full || abort.signal.aborted) return;
+      await sleep(2, abort.signal);
+    }
+  }
+
+  const finished = play();
+  finished.catch(() => {
+    // Observed by whoever awaits `finished`; never an unhandled rejection.
+  });
+  if (options.start === "now") start();
+
+  const address = wss.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  const host = options.host ?? "127.0.0.1";
+  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    abort.abort();
+    if (startTimer !== undefined) clearTimeout(startTimer);
+    await finished.catch(() => undefined);
+    const closed = [...wss.clients].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+          ws.once("close", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          ws.close(1001, "noros play is shutting down");
+        }),
+    );
+    await Promise.all(closed);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    await source.close();
+  }
+
+  return {
+    url: `ws://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${port}`,
+    port,
+    source,
+    channels: recorded,
+    start,
+    finished,
+    subscribed(topic, clients = 1) {
+      if (subscriberCount(topic) >= clients) return Promise.resolve();
+      return new Promise((wake) => topicWaiters.add({ topic, clients, wake }));
+    },
+    stats: () => ({ messages, passes }),
+    close: () => (closing ??= close()),
+  };
+}
+
+function pick(channel: SourceChannel): Pick<PlayChannelInfo, "topic" | "schemaName" | "schema"> {
+  return { topic: channel.topic, schemaName: channel.schemaName, schema: channel.schema };
+}
+
+/** `ws` sockets implement the protocol library's structural `IWebSocket` at run time. */
+function asProtocolSocket(ws: WebSocket): IWebSocket {
+  return ws as unknown as IWebSocket;
+}

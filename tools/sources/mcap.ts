@@ -1,0 +1,224 @@
+/**
+ * MCAP files with ROS 1 channels (profile `ros1`: schema encoding `ros1msg`, message encoding
+ * `ros1`), through @mcap/core. Indexed files are read through their index in log-time order; a
+ * file without a usable index (an unfinished recording, a streamed file) is read front to back,
+ * in file order, and a truncated tail is reported as an error after the complete messages.
+ */
+import { McapIndexedReader, McapStreamReader, type McapTypes } from "@mcap/core";
+import { FileHandleReadable } from "@mcap/nodejs";
+import { open, type FileHandle } from "node:fs/promises";
+
+import { errorMessage } from "../errors";
+import { mcapDecompressHandlers } from "./decompress";
+import { SourceError } from "./errors";
+import type {
+  MessageSource,
+  MessageSourceReadOptions,
+  SkippedChannel,
+  SourceChannel,
+  SourceMessage,
+} from "./types";
+
+type Handlers = McapTypes.DecompressHandlers;
+const textDecoder = new TextDecoder();
+
+/** Channel table built from Schema and Channel records, keeping ROS 1 ones only. */
+class ChannelTable {
+  readonly channels: SourceChannel[] = [];
+  readonly skipped: SkippedChannel[] = [];
+  readonly byId = new Map<number, SourceChannel>();
+  readonly #seen = new Set<number>();
+
+  add(channel: McapTypes.Channel, schema: McapTypes.Schema | undefined): void {
+    if (this.#seen.has(channel.id)) return;
+    this.#seen.add(channel.id);
+    const skip = (reason: string): void => {
+      this.skipped.push({ topic: channel.topic, reason });
+    };
+    if (channel.messageEncoding !== "ros1") {
+      return skip(`message encoding "${channel.messageEncoding}" is not ros1`);
+    }
+    if (schema === undefined) return skip(`schema ${channel.schemaId} is missing`);
+    if (schema.encoding !== "ros1msg") {
+      return skip(`schema encoding "${schema.encoding}" is not ros1msg`);
+    }
+    const md5sum = channel.metadata.get("md5sum");
+    const callerid = channel.metadata.get("callerid");
+    const sourceChannel: SourceChannel = {
+      id: channel.id,
+      topic: channel.topic,
+      schemaName: schema.name,
+      schema: textDecoder.decode(schema.data),
+      latching: channel.metadata.get("latching") === "1",
+      ...(md5sum !== undefined ? { md5sum } : {}),
+      ...(callerid !== undefined ? { callerid } : {}),
+    };
+    this.channels.push(sourceChannel);
+    this.byId.set(channel.id, sourceChannel);
+  }
+}
+
+function toSourceMessage(channel: SourceChannel, message: McapTypes.Message): SourceMessage {
+  return {
+    channelId: channel.id,
+    topic: channel.topic,
+    schemaName: channel.schemaName,
+    schema: channel.schema,
+    receiveTime: message.logTime,
+    data: message.data,
+  };
+}
+
+const STREAM_READ_SIZE = 1 << 20;
+
+/**
+ * Every record of the file in file order. Stops with an error when the file ends inside a
+ * record; `onRecord` sees each record (channel bookkeeping) before it is yielded.
+ */
+async function* streamRecords(
+  path: string,
+  handle: FileHandle,
+  handlers: Handlers,
+): AsyncGenerator<McapTypes.TypedMcapRecord> {
+  const reader = new McapStreamReader({ decompressHandlers: handlers });
+  const buffer = new Uint8Array(STREAM_READ_SIZE);
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    reader.append(buffer.slice(0, bytesRead));
+    for (let record; (record = reader.nextRecord());) yield record;
+    if (reader.done()) return;
+  }
+  if (!reader.done()) {
+    throw new SourceError(
+      path,
+      `file ends inside a record after ${position - reader.bytesRemaining()} bytes (truncated or unfinished recording)`,
+    );
+  }
+}
+
+export async function openMcap(path: string): Promise<MessageSource> {
+  const handle = await open(path, "r");
+  const handlers = await mcapDecompressHandlers();
+  let indexed: McapIndexedReader | undefined;
+  let indexError: unknown;
+  try {
+    indexed = await McapIndexedReader.Initialize({
+      readable: new FileHandleReadable(handle),
+      decompressHandlers: handlers,
+    });
+  } catch (error) {
+    indexError = error;
+  }
+  try {
+    return indexed !== undefined
+      ? openIndexed(path, handle, indexed)
+      : await openStreamed(path, handle, handlers, indexError);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function openIndexed(path: string, handle: FileHandle, reader: McapIndexedReader): MessageSource {
+  const table = new ChannelTable();
+  for (const channel of reader.channelsById.values()) {
+    table.add(channel, reader.schemasById.get(channel.schemaId));
+  }
+  const stats = reader.statistics;
+  let messageCount: number | undefined;
+  if (stats !== undefined) {
+    messageCount = 0;
+    for (const [id, count] of stats.channelMessageCounts) {
+      if (table.byId.has(id)) messageCount += Number(count);
+    }
+  }
+  const empty = stats !== undefined && stats.messageCount === 0n;
+
+  async function* messages(options?: MessageSourceReadOptions): AsyncGenerator<SourceMessage> {
+    const wanted = options?.topics !== undefined ? new Set(options.topics) : undefined;
+    const topics = table.channels.map((c) => c.topic).filter((t) => wanted?.has(t) ?? true);
+    if (topics.length === 0) return;
+    let count = 0;
+    try {
+      for await (const message of reader.readMessages({ topics })) {
+        const channel = table.byId.get(message.channelId);
+        if (channel === undefined) continue;
+        count++;
+        yield toSourceMessage(channel, message);
+      }
+    } catch (error) {
+      throw new SourceError(path, `corrupt MCAP after ${count} messages: ${errorMessage(error)}`);
+    }
+  }
+
+  return {
+    path,
+    format: "mcap",
+    channels: table.channels,
+    skippedChannels: table.skipped,
+    messageCount,
+    startTime: stats !== undefined && !empty ? stats.messageStartTime : undefined,
+    endTime: stats !== undefined && !empty ? stats.messageEndTime : undefined,
+    messages,
+    close: () => handle.close(),
+  };
+}
+
+async function openStreamed(
+  path: string,
+  handle: FileHandle,
+  handlers: Handlers,
+  indexError: unknown,
+): Promise<MessageSource> {
+  // One pass up front for the channel list (and to find out whether the file is readable at all).
+  const schemas = new Map<number, McapTypes.Schema>();
+  const table = new ChannelTable();
+  try {
+    for await (const record of streamRecords(path, handle, handlers)) {
+      if (record.type === "Schema") schemas.set(record.id, record);
+      else if (record.type === "Channel") table.add(record, schemas.get(record.schemaId));
+    }
+  } catch (error) {
+    const why = error instanceof SourceError ? error.reason : errorMessage(error);
+    // A file that streams to its last complete record is still usable; report the damage when
+    // messages are read, not here. Only a file with nothing readable is rejected at open.
+    if (table.channels.length === 0 && table.skipped.length === 0) {
+      throw new SourceError(
+        path,
+        `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,
+      );
+    }
+  }
+
+  async function* messages(options?: MessageSourceReadOptions): AsyncGenerator<SourceMessage> {
+    const wanted = options?.topics !== undefined ? new Set(options.topics) : undefined;
+    let count = 0;
+    try {
+      for await (const record of streamRecords(path, handle, handlers)) {
+        if (record.type !== "Message") continue;
+        const channel = table.byId.get(record.channelId);
+        if (channel === undefined || (wanted !== undefined && !wanted.has(channel.topic))) continue;
+        count++;
+        yield toSourceMessage(channel, record);
+      }
+    } catch (error) {
+      const why = error instanceof SourceError ? error.reason : errorMessage(error);
+      throw new SourceError(path, `after ${count} messages: ${why}`);
+    }
+  }
+
+  return {
+    path,
+    format: "mcap",
+    channels: table.channels,
+    skippedChannels: table.skipped,
+    messageCount: undefined,
+    startTime: undefined,
+    endTime: undefined,
+    messages,
+    close: () => handle.close(),
+  };
+}
