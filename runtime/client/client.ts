@@ -374,13 +374,17 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
         if (removed.length > 0) this.emit("unadvertise", removed);
         break;
       }
-      case "advertiseServices":
+      case "advertiseServices": {
         this.#reportInvalid("service", msg.invalid, text);
-        this.#services.onAdvertise(msg.services);
+        const added = this.#services.onAdvertise(msg.services);
+        if (added.length > 0) this.emit("advertiseServices", added);
         break;
-      case "unadvertiseServices":
-        this.#services.onUnadvertise(msg.serviceIds);
+      }
+      case "unadvertiseServices": {
+        const removed = this.#services.onUnadvertise(msg.serviceIds);
+        if (removed.length > 0) this.emit("unadvertiseServices", removed);
         break;
+      }
       case "parameterValues":
         this.#parameters.onValues(msg.parameters, msg.id);
         break;
@@ -495,7 +499,9 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
 
   /** Topics the server advertises now. */
   topics(): TopicInfo[] {
-    return this.#subscriptions.channels().map((c) => ({ topic: c.topic, datatype: c.schemaName }));
+    return this.#subscriptions
+      .channels()
+      .map((c) => ({ topic: c.topic, datatype: c.schemaName, definition: c.schema }));
   }
 
   /** Services the server advertises now. */

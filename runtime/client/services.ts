@@ -47,18 +47,24 @@ export class Services {
   }
 
   list(): ServiceInfo[] {
-    return [...this.#services.values()].map((s) => ({ name: s.name, datatype: s.type }));
+    return [...this.#services.values()].map(info);
   }
 
-  onAdvertise(services: Service[]): void {
+  /** Records advertised services; returns them. */
+  onAdvertise(services: Service[]): ServiceInfo[] {
     for (const service of services) {
       this.#services.set(service.id, service);
       this.#codecs.delete(service.id);
     }
+    return services.map(info);
   }
 
-  onUnadvertise(serviceIds: number[]): void {
+  /** Forgets services (failing their pending calls); returns the ones that were known. */
+  onUnadvertise(serviceIds: number[]): ServiceInfo[] {
+    const removed: ServiceInfo[] = [];
     for (const id of serviceIds) {
+      const known = this.#services.get(id);
+      if (known !== undefined) removed.push(info(known));
       this.#services.delete(id);
       this.#codecs.delete(id);
       for (const [callId, pending] of [...this.#pending]) {
@@ -73,6 +79,7 @@ export class Services {
         );
       }
     }
+    return removed;
   }
 
   /** The socket ended: service ids were the server's. (Calls in flight are failed separately.) */
@@ -266,4 +273,14 @@ export class Services {
     }
     return resolution.codec;
   }
+}
+
+/** What `services()` and the service events tell about a service. */
+function info(s: Service): ServiceInfo {
+  return {
+    name: s.name,
+    datatype: s.type,
+    requestDefinition: s.request?.schema ?? s.requestSchema,
+    responseDefinition: s.response?.schema ?? s.responseSchema,
+  };
 }

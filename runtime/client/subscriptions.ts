@@ -116,7 +116,7 @@ export class Subscriptions {
       topics.add(channel.topic);
     }
     for (const topic of topics) this.#refreshTopic(topic);
-    return channels.map((c) => ({ topic: c.topic, datatype: c.schemaName }));
+    return channels.map((c) => ({ topic: c.topic, datatype: c.schemaName, definition: c.schema }));
   }
 
   /** Forgets removed channels (the server ends their subscriptions); returns what was removed. */
@@ -128,7 +128,11 @@ export class Subscriptions {
       this.#channels.delete(id);
       // Messages still in flight for its subscription id are then ignored as retired.
       if (state.subscriptionId !== undefined) this.#bySubscriptionId.delete(state.subscriptionId);
-      removed.push({ topic: state.channel.topic, datatype: state.channel.schemaName });
+      removed.push({
+        topic: state.channel.topic,
+        datatype: state.channel.schemaName,
+        definition: state.channel.schema,
+      });
     }
     return removed;
   }

@@ -85,10 +85,15 @@ export interface MessageStream<T> extends AsyncIterableIterator<ReceivedMessage<
 export interface TopicInfo {
   topic: string;
   datatype: string;
+  /** The full definition the server advertised (`""` when it has none for the type). */
+  definition: string;
 }
 export interface ServiceInfo {
   name: string;
   datatype: string;
+  /** The request and response definitions the server advertised (legacy or new form). */
+  requestDefinition: string | undefined;
+  responseDefinition: string | undefined;
 }
 
 export interface ConnectEvent {
@@ -139,6 +144,8 @@ export interface RosClientEvents {
   disconnect: (event: DisconnectEvent) => void;
   advertise: (topics: TopicInfo[]) => void;
   unadvertise: (topics: TopicInfo[]) => void;
+  advertiseServices: (services: ServiceInfo[]) => void;
+  unadvertiseServices: (services: ServiceInfo[]) => void;
   /** A `status` message from the server (e.g. the bridge dropping messages for a slow client). */
   status: (event: StatusEvent) => void;
   error: (error: RosClientError) => void;

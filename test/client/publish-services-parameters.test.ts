@@ -306,7 +306,14 @@ describe("services", () => {
     );
     await client.connected();
     await until(() => client.services().length === 1, "service list");
-    expect(client.services()).toEqual([{ name: "/a", datatype: "std_srvs/SetBool" }]);
+    expect(client.services()).toEqual([
+      {
+        name: "/a",
+        datatype: "std_srvs/SetBool",
+        requestDefinition: expect.stringMatching(/^bool data/),
+        responseDefinition: expect.stringMatching(/^bool success/),
+      },
+    ]);
   });
 });
 

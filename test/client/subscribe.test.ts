@@ -59,8 +59,12 @@ describe("connecting", () => {
     await client.connected();
     await until(() => client.topics().length === 2, "two topics");
     expect(client.topics()).toEqual([
-      { topic: "/chatter", datatype: "std_msgs/String" },
-      { topic: "/image/compressed", datatype: "sensor_msgs/CompressedImage" },
+      { topic: "/chatter", datatype: "std_msgs/String", definition: STRING.text },
+      {
+        topic: "/image/compressed",
+        datatype: "sensor_msgs/CompressedImage",
+        definition: IMAGE.text,
+      },
     ]);
   });
 });

@@ -3,16 +3,8 @@
  * commands need on top: the definitions the server advertises (to check field paths, to fill in
  * and check typed-in messages), waiting for a topic or service to be advertised, and one-line
  * user errors for connection problems.
- *
- * RosClient does not expose the advertised definitions, so the session hands it a WebSocket
- * class (its documented `WebSocket` option) that notes `advertise` / `advertiseServices` frames
- * before the client handles them.
  */
-import WebSocket from "ws";
-
 import { RosClient, RosClientError } from "../../runtime/client";
-import type { WebSocketConstructor } from "../../runtime/client";
-import { serviceDefinitions } from "../bridge-schemas";
 import { UserError, errorMessage } from "../errors";
 import { normalizeBridgeUrl } from "./connection";
 
@@ -27,78 +19,6 @@ export interface ServiceSchema {
   readonly type: string;
   readonly request: string | undefined;
   readonly response: string | undefined;
-}
-
-/** Definitions seen on the current socket, by channel / service id. */
-class AdvertisedSchemas {
-  readonly channels = new Map<number, TopicSchema>();
-  readonly services = new Map<number, ServiceSchema>();
-  #listeners: (() => void)[] = [];
-
-  onText(text: string): void {
-    if (!text.includes('"advertise') && !text.includes('"unadvertise')) return;
-    let frame: {
-      op?: unknown;
-      channels?: unknown;
-      services?: unknown;
-      channelIds?: unknown;
-      serviceIds?: unknown;
-    };
-    try {
-      frame = JSON.parse(text) as typeof frame;
-    } catch {
-      return; // RosClient reports malformed frames
-    }
-    if (frame.op === "advertise" && Array.isArray(frame.channels)) {
-      for (const c of frame.channels as {
-        id: number;
-        topic: string;
-        schemaName: string;
-        schema: string;
-      }[]) {
-        this.channels.set(c.id, { topic: c.topic, schemaName: c.schemaName, schema: c.schema });
-      }
-    } else if (frame.op === "unadvertise" && Array.isArray(frame.channelIds)) {
-      for (const id of frame.channelIds as number[]) this.channels.delete(id);
-    } else if (frame.op === "advertiseServices" && Array.isArray(frame.services)) {
-      for (const s of frame.services as Parameters<typeof serviceDefinitions>[0][]) {
-        const definitions = serviceDefinitions(s);
-        this.services.set(s.id, {
-          name: s.name,
-          type: s.type,
-          request: definitions?.request,
-          response: definitions?.response,
-        });
-      }
-    } else if (frame.op === "unadvertiseServices" && Array.isArray(frame.serviceIds)) {
-      for (const id of frame.serviceIds as number[]) this.services.delete(id);
-    }
-    for (const listener of this.#listeners) listener();
-  }
-
-  reset(): void {
-    this.channels.clear();
-    this.services.clear();
-  }
-
-  onChange(listener: () => void): () => void {
-    this.#listeners.push(listener);
-    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
-  }
-}
-
-function tappedWebSocket(schemas: AdvertisedSchemas): WebSocketConstructor {
-  class TappedWebSocket extends WebSocket {
-    constructor(url: string, protocols: string[]) {
-      super(url, protocols);
-      schemas.reset();
-      // Registered before RosClient sets `onmessage`, so it runs first for every frame.
-      this.on("message", (data, isBinary) => {
-        if (!isBinary) schemas.onText(data.toString());
-      });
-    }
-  }
-  return TappedWebSocket as unknown as WebSocketConstructor;
 }
 
 export function connectionProblem(url: string, error: unknown): UserError {
@@ -120,16 +40,13 @@ export interface SessionOptions {
 }
 
 export class Session {
-  readonly #schemas: AdvertisedSchemas;
   #lost: UserError | undefined;
   #lostListeners: ((error: UserError) => void)[] = [];
 
   private constructor(
     readonly url: string,
     readonly client: RosClient,
-    schemas: AdvertisedSchemas,
   ) {
-    this.#schemas = schemas;
     client.on("disconnect", (event) => {
       this.#lost = new UserError(
         `connection to bridge at ${url} lost (code ${event.code}${event.reason === "" ? "" : `: ${event.reason}`})`,
@@ -140,17 +57,15 @@ export class Session {
 
   static async open(urlText: string, options: SessionOptions = {}): Promise<Session> {
     const url = normalizeBridgeUrl(urlText);
-    const schemas = new AdvertisedSchemas();
     const client = new RosClient(url, {
       reconnect: false,
-      WebSocket: tappedWebSocket(schemas),
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
     });
     client.on("error", (error) => {
       if (error.kind !== "connection") options.onError?.(error);
     });
     client.on("warning", () => undefined);
-    const session = new Session(url, client, schemas);
+    const session = new Session(url, client);
     try {
       await client.connected({ timeoutMs: options.connectTimeoutMs ?? 5000 });
     } catch (error) {
@@ -167,11 +82,18 @@ export class Session {
   }
 
   topics(): TopicSchema[] {
-    return [...this.#schemas.channels.values()];
+    return this.client
+      .topics()
+      .map((t) => ({ topic: t.topic, schemaName: t.datatype, schema: t.definition }));
   }
 
   services(): ServiceSchema[] {
-    return [...this.#schemas.services.values()];
+    return this.client.services().map((s) => ({
+      name: s.name,
+      type: s.datatype,
+      request: s.requestDefinition,
+      response: s.responseDefinition,
+    }));
   }
 
   /** A definition the server advertises for `schemaName` on any topic, if any. */
@@ -188,13 +110,19 @@ export class Session {
     const found = find();
     if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve) => {
-      const stop = this.#schemas.onChange(() => {
+      const check = () => {
         const value = find();
         if (value === undefined) return;
         clearTimeout(timer);
         stop();
         resolve(value);
-      });
+      };
+      const stop = () => {
+        this.client.off("advertise", check);
+        this.client.off("advertiseServices", check);
+      };
+      this.client.on("advertise", check);
+      this.client.on("advertiseServices", check);
       const timer = setTimeout(() => {
         stop();
         resolve(undefined);
