@@ -50,29 +50,16 @@ export function compileCodec(
       },
     ]);
   }
-  const { types } = parseFullDefinition(typeName, fullDefinitionText);
-  const root = types.resolve(typeName);
-  const resolved = new Map<string, ResolvedType>([[typeName, root]]);
-  for (const dep of types.dependencies(typeName)) resolved.set(dep, types.resolve(dep));
-
-  const fnName = (kind: string, type: string) => `${kind}$${type.replace("/", "$")}`;
-  const layouts = new Layouts(resolved);
-  let source = "";
-  for (const type of resolved.keys()) {
-    source += emitCodecFunctions(
-      type,
-      layouts,
-      { fn: fnName, typeName: () => "unknown", isTaken: (n) => n === "$rt" },
-      { typescript: false, runtime: "$rt", exported: false },
-    );
-  }
-  source += `return { decode: ${fnName("decode", typeName)}, size: ${fnName("size", typeName)}, write: ${fnName("write", typeName)} };\n`;
-  const build = new Function("$rt", source) as (
+  const { md5sum, source } = emitJavaScript(typeName, fullDefinitionText);
+  const body =
+    source +
+    `return { decode: ${fnName("decode", typeName)}, size: ${fnName("size", typeName)}, write: ${fnName("write", typeName)} };\n`;
+  const build = new Function("$rt", body) as (
     rt: typeof support,
   ) => Pick<CodecParts<unknown>, "decode" | "size" | "write">;
   const codec = defineCodec<unknown>({
     datatype: typeName,
-    md5sum: root.md5sum,
+    md5sum,
     definition: fullDefinitionText,
     ...build(support),
   });
@@ -83,13 +70,25 @@ export function compileCodec(
 
 /** The JavaScript `compileCodec` would run for a definition: for debugging a decode. */
 export function compiledSource(typeName: string, fullDefinitionText: string): string {
+  return emitJavaScript(typeName, fullDefinitionText).source;
+}
+
+/** Names of the compiled functions: `decode$sensor_msgs$Imu` (`$` never occurs in ROS names). */
+function fnName(kind: string, type: string): string {
+  return `${kind}$${type.replace("/", "$")}`;
+}
+
+/** Parses, resolves and emits the functions of the type and everything it contains. */
+function emitJavaScript(
+  typeName: string,
+  fullDefinitionText: string,
+): { md5sum: string; source: string } {
   const { types } = parseFullDefinition(typeName, fullDefinitionText);
   const root = types.resolve(typeName);
   const resolved = new Map<string, ResolvedType>([[typeName, root]]);
   for (const dep of types.dependencies(typeName)) resolved.set(dep, types.resolve(dep));
-  const fnName = (kind: string, type: string) => `${kind}$${type.replace("/", "$")}`;
   const layouts = new Layouts(resolved);
-  return [...resolved.keys()]
+  const source = [...resolved.keys()]
     .map((type) =>
       emitCodecFunctions(
         type,
@@ -99,4 +98,5 @@ export function compiledSource(typeName: string, fullDefinitionText: string): st
       ),
     )
     .join("\n");
+  return { md5sum: root.md5sum, source };
 }
