@@ -349,18 +349,7 @@ class FunctionEmitter {
       w.line(`if (typeof m !== "object" || m === null) return 0;`);
       w.line(`let size = ${fixed};`);
       // Flattened nested messages: a missing one counts as empty (the write pass reports it).
-      const parents = new Map<string, string>([["", "m"]]);
-      const parentOf = (leaf: Leaf): string => {
-        for (let depth = 1; depth <= leaf.parents.length; depth++) {
-          const key = leaf.parents.slice(0, depth).join(".");
-          if (parents.has(key)) continue;
-          const outer = parents.get(leaf.parents.slice(0, depth - 1).join("."))!;
-          const local = taken.declare(key.replace(/\./g, "_"));
-          w.line(`const ${local} = ${outer}${access(leaf.parents[depth - 1]!)} ?? {};`);
-          parents.set(key, local);
-        }
-        return parents.get(leaf.parents.join("."))!;
-      };
+      const parentOf = parentLocals(w, taken, (value) => `${value} ?? {}`);
       for (const leaf of variable) {
         this.sizeField(w, leaf.field, `${parentOf(leaf)}${access(leaf.field.name)}`);
       }
@@ -398,20 +387,11 @@ class FunctionEmitter {
     const rt = this.rt;
     const taken = this.locals();
     // Flattened nested messages: checked once, where their first field is written.
-    const parents = new Map<string, string>([["", "m"]]);
-    const parentOf = (leaf: Leaf): string => {
-      for (let depth = 1; depth <= leaf.parents.length; depth++) {
-        const key = leaf.parents.slice(0, depth).join(".");
-        if (parents.has(key)) continue;
-        const outer = parents.get(leaf.parents.slice(0, depth - 1).join("."))!;
-        const local = taken.declare(key.replace(/\./g, "_"));
-        w.line(
-          `const ${local} = ${rt}.object(${outer}${access(leaf.parents[depth - 1]!)}, ${JSON.stringify(key)});`,
-        );
-        parents.set(key, local);
-      }
-      return parents.get(leaf.parents.join("."))!;
-    };
+    const parentOf = parentLocals(
+      w,
+      taken,
+      (value, path) => `${rt}.object(${value}, ${JSON.stringify(path)})`,
+    );
     w.line(`/** Writes a ${this.type} at the writer's offset (space was bounded by size_*). */`);
     w.block(
       this.head("write", `w${this.ts(`: ${rt}.Writer`)}, m${this.ts(`: ${rt}.Fields`)}`, ": void"),
@@ -532,6 +512,29 @@ class FunctionEmitter {
       );
     });
   }
+}
+
+/**
+ * For the size and write functions: the local holding a leaf's flattened parent object, declared
+ * (as `init(value expression, dotted path)`) where the first leaf under it is handled.
+ */
+function parentLocals(
+  w: CodeWriter,
+  taken: Scope,
+  init: (value: string, path: string) => string,
+): (leaf: Leaf) => string {
+  const parents = new Map<string, string>([["", "m"]]);
+  return (leaf) => {
+    for (let depth = 1; depth <= leaf.parents.length; depth++) {
+      const key = leaf.parents.slice(0, depth).join(".");
+      if (parents.has(key)) continue;
+      const outer = parents.get(leaf.parents.slice(0, depth - 1).join("."))!;
+      const local = taken.declare(key.replace(/\./g, "_"));
+      w.line(`const ${local} = ${init(`${outer}${access(leaf.parents[depth - 1]!)}`, key)};`);
+      parents.set(key, local);
+    }
+    return parents.get(leaf.parents.join("."))!;
+  };
 }
 
 /** The decoded object: leaves' locals, nested as their flattened parents were. */
