@@ -14,6 +14,7 @@ export default tseslint.config(
       "bin/",
       "**/*.js",
       "**/*.mjs",
+      "**/*.cjs",
     ],
   },
   js.configs.recommended,

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-"use strict";
-require("../dist/generator/cli.js")
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+// The `noros-gen` command: TypeScript bindings and codecs from ROS message definitions.
+import { main } from "../dist/generator/cli.js";
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-"use strict";
-require("../dist/tools/cli.js")
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+// The `noros` command: ROS 1 topics, services, parameters and recordings over a bridge.
+import { readFileSync } from "node:fs";
+import { main } from "../dist/tools/cli.js";
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+process.exitCode = await main(process.argv.slice(2), { version });

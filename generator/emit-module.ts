@@ -14,10 +14,10 @@ import {
   ModuleDeclarationKind,
   IndentationText,
 } from "ts-morph";
-import type { ConstantValue, ResolvedField, ResolvedType } from "../runtime/schema/model";
-import { emitCodecFunctions, ARRAY_TS_TYPE } from "../runtime/codec/emit/emit-codec";
-import type { Layouts } from "../runtime/codec/emit/layout";
-import type { ModuleNames } from "./naming";
+import type { ConstantValue, ResolvedField, ResolvedType } from "../runtime/schema/model.js";
+import { emitCodecFunctions, ARRAY_TS_TYPE } from "../runtime/codec/emit/emit-codec.js";
+import type { Layouts } from "../runtime/codec/emit/layout.js";
+import type { ModuleNames } from "./naming.js";
 
 export interface ServiceInfo {
   fullName: string;
@@ -151,7 +151,8 @@ export function emitPackageModule(input: ModuleInput): string {
           name: ids.codec,
           type: `$rt.Codec<${ids.name}>`,
           initializer: (w) => {
-            w.write(`$rt.defineCodec<${ids.name}>({`).newLine();
+            // Pure: a bundler drops the codecs an app never references.
+            w.write(`/* @__PURE__ */ $rt.defineCodec<${ids.name}>({`).newLine();
             w.indent(() => {
               w.writeLine(`datatype: ${JSON.stringify(t.spec.fullName)},`);
               w.writeLine(`md5sum: ${JSON.stringify(t.md5sum)},`);
@@ -189,7 +190,6 @@ export function emitPackageModule(input: ModuleInput): string {
       },
     ],
   });
-  statements.push("$rt.registerCodecs(codecs);");
 
   for (const s of services) {
     const req = own.type(s.request);
@@ -284,7 +284,7 @@ export function emitIndexModule(
   for (const p of packages) {
     statements.push({
       kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: `./${p}`,
+      moduleSpecifier: `./${p}.js`,
       namespaceImport: p,
     });
   }
@@ -355,6 +355,20 @@ export function emitIndexModule(
   const text = header + file.getFullText();
   project.removeSourceFile(file);
   return text;
+}
+
+/**
+ * `register.ts`: importing it registers every codec of the output for lookup by type name (the
+ * client then prefers them over compiling what the server advertises). A module of its own, the
+ * one generated module with a side effect, so that importing codecs never ships the whole set.
+ */
+export function emitRegisterModule(header: string, runtimeImport: string): string {
+  return (
+    header +
+    `import { registerCodecs } from ${JSON.stringify(runtimeImport)};\n` +
+    `import { codecs } from "./index.js";\n\n` +
+    "registerCodecs(codecs);\n"
+  );
 }
 
 function interfaceOf(

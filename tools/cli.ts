@@ -3,22 +3,20 @@
  * `main(argv, io?)` returns the exit code: 0 done, 1 a problem to fix (one line on stderr),
  * 2 a usage mistake. Tests call it in-process with their own output sinks and abort signal.
  */
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
 import yargs, { type Argv } from "yargs";
 
-import { callCommand } from "./commands/call";
-import type { CliIO } from "./commands/common";
-import { echoCommand } from "./commands/echo";
-import { hzCommand } from "./commands/hz";
-import { paramsCommand } from "./commands/params";
-import { playCommand } from "./commands/play";
-import { pubCommand } from "./commands/pub";
-import { recordCommand } from "./commands/record";
-import { topicsCommand } from "./commands/topics";
-import { UserError } from "./errors";
+import { callCommand } from "./commands/call.js";
+import type { CliIO } from "./commands/common.js";
+import { echoCommand } from "./commands/echo.js";
+import { hzCommand } from "./commands/hz.js";
+import { paramsCommand } from "./commands/params.js";
+import { playCommand } from "./commands/play.js";
+import { pubCommand } from "./commands/pub.js";
+import { recordCommand } from "./commands/record.js";
+import { topicsCommand } from "./commands/topics.js";
+import { UserError } from "./errors.js";
 
-export type { CliIO } from "./commands/common";
+export type { CliIO } from "./commands/common.js";
 
 interface Command {
   command: string;
@@ -39,17 +37,6 @@ const COMMANDS: Command[] = [
   recordCommand,
   playCommand,
 ];
-
-function packageVersion(): string {
-  // tools/ in the sources, dist/tools/ when built: look upwards for the package.
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-    if (pkg.name === "noros") return pkg.version ?? "unknown";
-  }
-  return "unknown";
-}
 
 /** stdout/stderr of the process, and a signal aborted by the first Ctrl-C (or SIGTERM). */
 function processIO(overrides: Partial<CliIO>): { io: CliIO; dispose(): void } {
@@ -91,7 +78,7 @@ interface Parsed {
   selected: { command: Command; args: unknown } | undefined;
 }
 
-function parse(argv: string[], io: CliIO): Promise<Parsed> {
+function parse(argv: string[], io: CliIO, version: string): Promise<Parsed> {
   let selected: Parsed["selected"];
   const parser = yargs(argv)
     .scriptName("noros")
@@ -103,7 +90,7 @@ function parse(argv: string[], io: CliIO): Promise<Parsed> {
     .recommendCommands()
     .help()
     .alias("help", "h")
-    .version(packageVersion())
+    .version(version)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .epilog("Run `noros <command> --help` for a command's options and examples.");
   for (const command of COMMANDS) {
@@ -123,7 +110,14 @@ function parse(argv: string[], io: CliIO): Promise<Parsed> {
   });
 }
 
-export async function main(argv: string[], overrides: Partial<CliIO> = {}): Promise<number> {
+/**
+ * Runs one `noros` command line. `version` is what `--version` prints: the bin script reads it
+ * from the package it ships in (the tools ship in `noros-gen`, not in the runtime package).
+ */
+export async function main(
+  argv: string[],
+  overrides: Partial<CliIO> & { version?: string } = {},
+): Promise<number> {
   const { io, dispose } = processIO(overrides);
   const name = COMMANDS.map((c) => c.command.split(" ")[0]).find((n) => n === argv[0]);
   const prefix = name !== undefined ? `noros ${name}` : "noros";
@@ -135,7 +129,7 @@ export async function main(argv: string[], overrides: Partial<CliIO> = {}): Prom
       io.stderr.write("Run `noros --help` for usage.\n");
       return 2;
     }
-    const { error, output, selected } = await parse(argv, io);
+    const { error, output, selected } = await parse(argv, io, overrides.version ?? "unknown");
     if (error !== undefined) {
       io.stderr.write(`${prefix}: ${error.message}\n`);
       io.stderr.write(`Run \`${prefix} --help\` for usage.\n`);

@@ -11,13 +11,13 @@
  * This file is the wiring: the connection lifecycle and frame dispatch. The parts live next to
  * it: subscriptions.ts, publishers.ts, services.ts, parameters.ts.
  */
-import type { Encodable, MessageOf, TopicMessage, TopicTypeMap } from "../codec/types";
-import { MessageIterator } from "./bounded-queue";
-import { Connection, type SocketClosed } from "./connection";
-import { ANY_TYPE, type ClientContext } from "./context";
-import { describeError, RosClientError } from "./errors";
-import { TypedEmitter } from "./events";
-import { Parameters, toParameters, type ParameterOp } from "./parameters";
+import type { Encodable, TopicMessage, TopicTypeMap } from "../codec/types.js";
+import { MessageIterator } from "./bounded-queue.js";
+import { Connection, type SocketClosed } from "./connection.js";
+import { ANY_TYPE, type ClientContext } from "./context.js";
+import { describeError, RosClientError } from "./errors.js";
+import { TypedEmitter } from "./events.js";
+import { Parameters, toParameters, type ParameterOp } from "./parameters.js";
 import {
   describeFrame,
   parseBinaryFrame,
@@ -26,18 +26,17 @@ import {
   type ParameterValue,
   type ServerInfo,
   type TextServerMessage,
-} from "./protocol";
-import { Publishers } from "./publishers";
-import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs";
-import { Services } from "./services";
-import { Subscriptions } from "./subscriptions";
+} from "./protocol.js";
+import { Publishers } from "./publishers.js";
+import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs.js";
+import { Services } from "./services.js";
+import { Subscriptions } from "./subscriptions.js";
 import type {
   AdvertiseOptions,
   DisconnectEvent,
   MessageCallback,
   MessagesOptions,
   MessageStream,
-  MessageTypeName,
   Publisher,
   RawMessageCallback,
   ReceivedMessage,
@@ -48,11 +47,17 @@ import type {
   ServiceInfo,
   ServiceRequestOf,
   ServiceResponseOf,
-  ServiceTypeName,
   Subscription,
   TopicInfo,
-} from "./types";
-import { defaultWebSocket } from "./websocket";
+} from "./types.js";
+import {
+  messageRef,
+  serviceRef,
+  type MessageOfRef,
+  type MessageTypeRef,
+  type ServiceTypeRef,
+} from "./type-refs.js";
+import { defaultWebSocket } from "./websocket.js";
 
 export { ANY_TYPE };
 
@@ -123,6 +128,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     );
     const ctx = this.#makeContext();
     this.#ctx = ctx;
+    const given = options.codecs ?? [];
+    for (const codec of Symbol.iterator in given ? given : Object.values(given)) {
+      ctx.codecs.use(messageRef(codec, "RosClient options.codecs").codec ?? codec);
+    }
     this.#subscriptions = new Subscriptions(ctx);
     this.#publishers = new Publishers(ctx, {
       queueSize: positiveInteger(options.publishQueueSize ?? 100, "publishQueueSize"),
@@ -425,16 +434,23 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
 
   // ---------------------------------------------------------------- topics
 
+  /** The type name a call names; a codec passed in is used for that type from then on. */
+  #typeName(ref: unknown, call: string): string {
+    const { datatype, codec } = messageRef(ref, call);
+    if (codec !== undefined) this.#ctx.codecs.use(codec);
+    return datatype;
+  }
+
   /**
    * Calls `callback` with every message on `topic`, decoded as `datatype` (typed through
    * `MessageTypeMap`; `"*"` accepts any type). Waits for the topic if it is not advertised yet,
    * and subscribes again after reconnecting. Subscribers of one topic share each decoded message.
    * `uint8[]` fields are views into the received frame (which is not reused).
    */
-  subscribe<K extends MessageTypeName>(
+  subscribe<K extends MessageTypeRef>(
     topic: string,
-    datatype: K,
-    callback: MessageCallback<MessageOf<K>>,
+    type: K,
+    callback: MessageCallback<MessageOfRef<K>>,
   ): Subscription;
   /**
    * A topic of bindings generated from a bridge (`noros-gen --bridge`, `TopicTypeMap`): typed by
@@ -446,14 +462,14 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   ): Subscription;
   subscribe(
     topic: string,
-    datatypeOrCallback: string | MessageCallback<unknown>,
+    typeOrCallback: MessageTypeRef | MessageCallback<unknown>,
     callback?: MessageCallback<unknown>,
   ): Subscription {
     this.#assertOpen();
     const [datatype, cb] =
-      typeof datatypeOrCallback === "function"
-        ? [ANY_TYPE, datatypeOrCallback]
-        : [datatypeOrCallback, callback];
+      typeof typeOrCallback === "function"
+        ? [ANY_TYPE, typeOrCallback]
+        : [this.#typeName(typeOrCallback, `subscribe(${JSON.stringify(topic)})`), callback];
     if (typeof cb !== "function") {
       throw new TypeError(`subscribe(${JSON.stringify(topic)}): the callback is missing`);
     }
@@ -471,13 +487,13 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * messages and drops older ones (counted in `dropped`, reported as `drop` events). It ends when
    * the loop breaks or the client closes.
    */
-  messages<K extends MessageTypeName>(
+  messages<K extends MessageTypeRef>(
     topic: string,
-    datatype: K,
+    type: K,
     options: MessagesOptions = {},
-  ): MessageStream<MessageOf<K>> {
+  ): MessageStream<MessageOfRef<K>> {
     const bufferSize = positiveInteger(options.bufferSize ?? this.#messageBufferSize, "bufferSize");
-    const stream = new MessageIterator<ReceivedMessage<MessageOf<K>>>(
+    const stream = new MessageIterator<ReceivedMessage<MessageOfRef<K>>>(
       bufferSize,
       (dropped) => this.emit("drop", { kind: "message-buffer", topic, dropped }),
       // Only a live stream calls this, and a live stream has its subscription.
@@ -491,8 +507,8 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       return stream;
     }
     this.#streams.add(stream as MessageIterator<ReceivedMessage<unknown>>);
-    const subscription = this.subscribe(topic, datatype, (msg, receiveTimeNs, info) =>
-      stream.push({ msg, receiveTimeNs, info }),
+    const subscription = this.subscribe(topic, type as MessageTypeRef, (msg, receiveTimeNs, info) =>
+      stream.push({ msg: msg as MessageOfRef<K>, receiveTimeNs, info }),
     );
     return stream;
   }
@@ -514,12 +530,13 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * The codec is compiled from `options.definition` when given, else the generated one, else one
    * compiled from a definition the server already advertises for that type.
    */
-  async advertise<K extends MessageTypeName>(
+  async advertise<K extends MessageTypeRef>(
     topic: string,
-    datatype: K,
+    type: K,
     options: AdvertiseOptions = {},
-  ): Promise<Publisher<MessageOf<K>>> {
+  ): Promise<Publisher<MessageOfRef<K>>> {
     this.#assertOpen();
+    const datatype = this.#typeName(type, `advertise(${JSON.stringify(topic)})`);
     const info = await this.connected();
     const context = { topic, datatype };
     if (!info.capabilities.includes("clientPublish")) {
@@ -540,7 +557,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if ("error" in codec) {
       throw new RosClientError("schema", `cannot publish ${topic}: ${codec.error}`, context);
     }
-    return this.#publishers.create<MessageOf<K>>(topic, datatype, codec);
+    return this.#publishers.create<MessageOfRef<K>>(topic, datatype, codec);
   }
 
   // ---------------------------------------------------------------- services and parameters
@@ -551,13 +568,19 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * Rejects with a `RosClientError`: `service-failure` (the server's message), `timeout`,
    * `connection` (lost during the call), `request` (type mismatch, bad request), `schema`.
    */
-  async callService<K extends ServiceTypeName>(
+  async callService<K extends ServiceTypeRef>(
     name: string,
-    datatype: K,
+    type: K,
     request: Encodable<ServiceRequestOf<K>>,
     options: RequestOptions = {},
   ): Promise<ServiceResponseOf<K>> {
     this.#assertOpen();
+    const ref = serviceRef(type, `callService(${JSON.stringify(name)})`);
+    const datatype = ref.datatype;
+    if (ref.codecs !== undefined) {
+      this.#ctx.codecs.use(ref.codecs.request);
+      this.#ctx.codecs.use(ref.codecs.response);
+    }
     const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     await this.#waitFor(

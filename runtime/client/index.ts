@@ -2,10 +2,11 @@
  * The bridge client: `RosClient` and the types of its API. `MessageTypeMap`, `ServiceTypeMap` and
  * `MessageOf` live in runtime/codec/types.ts (exported from the package root).
  */
-export { RosClient, ANY_TYPE, type ClientState } from "./client";
-export { RosClientError, type RosClientErrorKind, type RosClientErrorContext } from "./errors";
-export type { ReconnectOptions } from "./backoff";
-export type { WebSocketConstructor, WebSocketLike } from "./websocket";
+export { RosClient, ANY_TYPE, type ClientState } from "./client.js";
+export { runtimeType } from "./type-refs.js";
+export { RosClientError, type RosClientErrorKind, type RosClientErrorContext } from "./errors.js";
+export type { ReconnectOptions } from "./backoff.js";
+export type { WebSocketConstructor, WebSocketLike } from "./websocket.js";
 export type {
   AdvertiseOptions,
   ConnectEvent,
@@ -15,7 +16,9 @@ export type {
   MessageInfo,
   MessagesOptions,
   MessageStream,
+  MessageOfRef,
   MessageTypeName,
+  MessageTypeRef,
   ParameterValue,
   Publisher,
   RawMessageCallback,
@@ -24,12 +27,15 @@ export type {
   RosClientEvents,
   RosClientOptions,
   RosClientWarning,
+  RuntimeType,
+  ServiceDescriptor,
   ServerInfo,
   ServiceInfo,
   ServiceRequestOf,
   ServiceResponseOf,
   ServiceTypeName,
+  ServiceTypeRef,
   StatusEvent,
   Subscription,
   TopicInfo,
-} from "./types";
+} from "./types.js";

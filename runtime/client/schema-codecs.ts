@@ -5,10 +5,10 @@
  * Compiled codecs are cached by type name and definition text: channel ids change between
  * bridge runs, definitions do not.
  */
-import { compileCodec } from "../codec/compile";
-import { findCodec } from "../codec/registry";
-import type { Codec } from "../codec/types";
-import { describeError } from "./errors";
+import { compileCodec } from "../codec/compile.js";
+import { findCodec } from "../codec/registry.js";
+import type { Codec } from "../codec/types.js";
+import { describeError } from "./errors.js";
 
 /** The generated codec differs from the advertised definition; the advertised one is used. */
 export interface SchemaMismatch {
@@ -32,6 +32,18 @@ export const SCHEMA_ENCODING = "ros1msg";
 
 export class SchemaCodecs {
   readonly #compiled = new Map<string, Codec | Error>();
+  /** Generated codecs this client was handed (options, or passed to a call), by type name. */
+  readonly #given = new Map<string, Codec>();
+
+  /** Prefers `codec` for its type from now on (over the global registry). */
+  use(codec: Codec): void {
+    this.#given.set(codec.datatype, codec);
+  }
+
+  /** The generated codec for `datatype`: one this client was given, else a registered one. */
+  generated(datatype: string): Codec | undefined {
+    return this.#given.get(datatype) ?? findCodec(datatype);
+  }
 
   /**
    * Compiles (once) the definition text a server advertised for `datatype`; throws on bad text.
@@ -61,13 +73,14 @@ export class SchemaCodecs {
    * which foxglove_bridge sends for a type not installed on its host).
    */
   resolve(datatype: string, definition: string): CodecResolution {
-    const generated = findCodec(datatype);
+    const generated = this.generated(datatype);
     if (definition === "") {
       if (generated !== undefined) return { codec: generated, source: "generated" };
       return {
         error:
           `the server advertised no definition for ${datatype} (type not installed on the bridge ` +
-          `host?) and no generated codec is registered for it (import the generated messages)`,
+          `host?) and the client has no generated codec for it (pass the codec, e.g. ` +
+          `subscribe(topic, ${datatype.split("/")[1] ?? "Type"}Codec, cb), or import "noros/msgs/register")`,
       };
     }
     let advertised: Codec;
@@ -101,7 +114,7 @@ export class SchemaCodecs {
   ): Codec | { error: string } {
     try {
       if (explicitDefinition !== undefined) return this.compile(datatype, explicitDefinition);
-      const generated = findCodec(datatype);
+      const generated = this.generated(datatype);
       if (generated !== undefined) return generated;
       if (advertisedDefinition !== undefined && advertisedDefinition !== "") {
         return this.compile(datatype, advertisedDefinition);
@@ -111,8 +124,8 @@ export class SchemaCodecs {
     }
     return {
       error:
-        `no codec for ${datatype}: import its generated module, pass { definition } with the ` +
-        `full definition text, or publish a type the server already advertises`,
+        `no codec for ${datatype}: pass its generated codec (advertise(topic, XCodec)), pass ` +
+        `{ definition } with the full definition text, or publish a type the server advertises`,
     };
   }
 }

@@ -1,29 +1,31 @@
 /**
- * The client's public types. Message and service types are looked up by name in
- * `MessageTypeMap` / `ServiceTypeMap`, which generated modules augment; names not in the maps are
- * allowed and give `unknown` (data decoded with a codec compiled from the server's definition).
+ * The client's public types. Message and service types are named as type-refs.ts describes: a
+ * name from `MessageTypeMap` / `ServiceTypeMap` (which generated modules augment), a generated
+ * codec, or an explicit `runtimeType("pkg/Type")` for types known only at run time.
  */
-import type { Encodable, MessageOf, MessageTypeMap, ServiceTypeMap } from "../codec/types";
-import type { ReconnectOptions } from "./backoff";
-import type { RosClientError } from "./errors";
-import type { ParameterValue, ServerInfo } from "./protocol";
-import type { WebSocketConstructor } from "./websocket";
+import type {
+  Codec,
+  Encodable,
+  MessageOf,
+  MessageTypeMap,
+  ServiceTypeMap,
+} from "../codec/types.js";
+import type { ReconnectOptions } from "./backoff.js";
+import type { RosClientError } from "./errors.js";
+import type { ParameterValue, ServerInfo } from "./protocol.js";
+import type { WebSocketConstructor } from "./websocket.js";
 
-/** A message type name: a generated one (completed by editors) or any other `pkg/Type`. */
-// `string & {}` keeps the known names as suggestions instead of collapsing the union to `string`.
-export type MessageTypeName = keyof MessageTypeMap | (string & {});
-export type ServiceTypeName = keyof ServiceTypeMap | (string & {});
-
-export type ServiceRequestOf<K extends string> = K extends keyof ServiceTypeMap
-  ? ServiceTypeMap[K] extends { request: infer R }
-    ? R
-    : unknown
-  : unknown;
-export type ServiceResponseOf<K extends string> = K extends keyof ServiceTypeMap
-  ? ServiceTypeMap[K] extends { response: infer R }
-    ? R
-    : unknown
-  : unknown;
+export type {
+  MessageOfRef,
+  MessageTypeName,
+  MessageTypeRef,
+  RuntimeType,
+  ServiceDescriptor,
+  ServiceRequestOf,
+  ServiceResponseOf,
+  ServiceTypeName,
+  ServiceTypeRef,
+} from "./type-refs.js";
 
 export type { ParameterValue, ServerInfo };
 
@@ -168,6 +170,13 @@ export interface RosClientOptions {
   requestTimeoutMs?: number;
   /** Default timeout of `connected()`, ms (only used while reconnecting). Default 10000. */
   connectTimeoutMs?: number;
+  /**
+   * Generated codecs the client prefers over compiling the server's definitions, when their md5
+   * matches: `[sensor_msgs.ImuCodec]`, or a whole map (`codecs` of a generated module). Codecs
+   * passed to `subscribe`/`advertise` and codecs registered globally (`noros/msgs/register`)
+   * count too.
+   */
+  codecs?: Iterable<Codec> | Readonly<Record<string, Codec>>;
 }
 
 export interface AdvertiseOptions {

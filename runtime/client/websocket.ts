@@ -1,8 +1,10 @@
 /**
  * The WebSocket implementation, chosen at run time: the `ws` package in Node (its errors say
  * what failed, e.g. `connect ECONNREFUSED`), the standard `WebSocket` everywhere else (browsers,
- * Deno). `ws` is loaded only on the Node path, so a browser bundle never executes it.
+ * Deno). `#node-websocket` is a subpath import of this package (package.json `imports`): `ws`
+ * under the `node` condition, an empty stub elsewhere, so browser bundles never contain `ws`.
  */
+import { WebSocket as NodeWebSocket } from "#node-websocket";
 
 /** The subset of the standard WebSocket API the client uses; both `ws` and browsers provide it. */
 export interface WebSocketLike {
@@ -23,9 +25,6 @@ export type WebSocketConstructor = new (url: string, protocols: string[]) => Web
 /** `readyState` values of the standard API. */
 export const WS_OPEN = 1;
 
-// Declared here rather than taken from @types/node, so that the client type-checks for browsers.
-declare const require: (id: string) => unknown;
-
 function isNode(): boolean {
   const p = (
     globalThis as { process?: { versions?: { node?: string }; release?: { name?: string } } }
@@ -35,18 +34,8 @@ function isNode(): boolean {
 
 export function defaultWebSocket(): WebSocketConstructor {
   const standard = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (isNode()) {
-    try {
-      return (require("ws") as { WebSocket: WebSocketConstructor }).WebSocket;
-    } catch (error) {
-      if (standard !== undefined) return standard; // Node >= 22 has one built in
-      throw new Error(
-        "no WebSocket implementation: the `ws` package could not be loaded and this Node has " +
-          "no global WebSocket; install `ws` or pass `WebSocket` in the RosClient options",
-        { cause: error },
-      );
-    }
-  }
+  const nodeWs = NodeWebSocket as unknown as WebSocketConstructor | undefined;
+  if (isNode() && nodeWs !== undefined) return nodeWs;
   if (standard !== undefined) return standard;
   throw new Error(
     "no WebSocket implementation: this platform has no global WebSocket; pass `WebSocket` in " +

@@ -6,8 +6,16 @@
  * Message and service types are declared here by hand and added to the maps the way generated
  * modules add theirs, under a test-only package name so they never collide with generated ones.
  */
-import type { Time } from "../../runtime/codec/types";
-import type { MessageStream, Publisher, RosClient } from "../../runtime/client";
+import type { Time } from "../../runtime/codec/types.js";
+import type { Codec } from "../../runtime/codec/types.js";
+import {
+  ANY_TYPE,
+  runtimeType,
+  type MessageStream,
+  type Publisher,
+  type RosClient,
+  type ServiceDescriptor,
+} from "../../runtime/client/index.js";
 
 interface Vector3 {
   x: number;
@@ -35,7 +43,7 @@ interface SetFlagResponse {
   message: string;
 }
 
-declare module "../../runtime/codec/types" {
+declare module "../../runtime/codec/types.js" {
   interface MessageTypeMap {
     "typecheck_msgs/Twist": Twist;
     "typecheck_msgs/CompressedImage": CompressedImage;
@@ -45,6 +53,9 @@ declare module "../../runtime/codec/types" {
     "typecheck_srvs/SetFlag": { request: SetFlagRequest; response: SetFlagResponse };
   }
 }
+
+declare const twistCodec: Codec<Twist>;
+declare const setFlagService: ServiceDescriptor<SetFlagRequest, SetFlagResponse>;
 
 /** Never called: only compiled. */
 export async function typeChecks(client: RosClient): Promise<void> {
@@ -63,19 +74,34 @@ export async function typeChecks(client: RosClient): Promise<void> {
   // A callback written for the wrong type does not fit.
   // @ts-expect-error a Twist callback on a CompressedImage subscription
   client.subscribe("/image", "typecheck_msgs/CompressedImage", (msg: Twist) => void msg);
-  // A mistyped type name is not in the map: the message is `unknown`, so using it as the
-  // intended type does not compile.
-  client.subscribe("/image", "typecheck_msgs/CompressedImag", (msg) => {
-    // @ts-expect-error msg is unknown for a name that is not generated
-    void msg.data;
-  });
+  // A mistyped type name is a compile error, whatever the callback.
+  // @ts-expect-error "CompressedImag" is not a known type
+  client.subscribe("/image", "typecheck_msgs/CompressedImag", (msg) => void msg);
   // @ts-expect-error a typed callback with a mistyped name
   client.subscribe("/image", "typecheck_msgs/CompressedImag", (msg: CompressedImage) => void msg);
-  // Names that are not generated are allowed and give `unknown`.
-  client.subscribe("/custom", "custom_msgs/Thing", (msg) => {
+  // @ts-expect-error a plain string is not a type name either
+  client.subscribe("/image", String("typecheck_msgs/Twist"), (msg) => void msg);
+  // Types known only at run time are an explicit opt-in, and give `unknown`.
+  client.subscribe("/custom", runtimeType("custom_msgs/Thing"), (msg) => {
     const value: unknown = msg;
     void value;
+    // @ts-expect-error msg is unknown
+    void msg.data;
   });
+  // "*": whatever the server advertises, as `unknown`.
+  client.subscribe("/any", ANY_TYPE, (msg) => {
+    // @ts-expect-error msg is unknown
+    void msg.data;
+  });
+  // A generated codec names its type and types the callback.
+  client.subscribe("/cmd_vel", twistCodec, (msg) => {
+    const x: number = msg.linear.x;
+    void x;
+    // @ts-expect-error no such field
+    void msg.linear.w;
+  });
+  // @ts-expect-error a CompressedImage callback with a Twist codec
+  client.subscribe("/cmd_vel", twistCodec, (msg: CompressedImage) => void msg);
   // int64 fields are bigint; numeric arrays are typed arrays.
   client.subscribe("/count", "typecheck_msgs/Counter", (msg) => {
     const count: bigint = msg.count;
@@ -113,8 +139,16 @@ export async function typeChecks(client: RosClient): Promise<void> {
   // @ts-expect-error strings are not int64
   counter.publish({ count: "5", samples: [] });
   // An untyped publisher takes anything (checked by its codec at run time).
-  const untyped = await client.advertise("/custom", "custom_msgs/Thing", { definition: "int32 a" });
+  const untyped = await client.advertise("/custom", runtimeType("custom_msgs/Thing"), {
+    definition: "int32 a",
+  });
   untyped.publish({ a: 1 });
+  // @ts-expect-error a name that is not generated, without runtimeType()
+  await client.advertise("/custom", "custom_msgs/Thing", { definition: "int32 a" });
+  // A generated codec types the publisher.
+  const twistPub: Publisher<Twist> = await client.advertise("/cmd_vel", twistCodec);
+  // @ts-expect-error a missing field
+  twistPub.publish({ linear: { x: 1, y: 0, z: 0 } });
 
   // --- services: request and response typed by the service name ---
   const response = await client.callService("/set_flag", "typecheck_srvs/SetFlag", { data: true });
@@ -126,10 +160,18 @@ export async function typeChecks(client: RosClient): Promise<void> {
   await client.callService("/set_flag", "typecheck_srvs/SetFlag", { data: "yes" });
   // @ts-expect-error the request is missing its field
   await client.callService("/set_flag", "typecheck_srvs/SetFlag", {});
-  // A service type that is not generated gives unknown.
-  const other = await client.callService("/other", "custom_srvs/Other", { anything: 1 });
+  // A service type that is not generated is named with runtimeType() and gives unknown.
+  const other = await client.callService("/other", runtimeType("custom_srvs/Other"), { a: 1 });
   // @ts-expect-error unknown response
   void other.success;
+  // @ts-expect-error a service name that is not generated
+  await client.callService("/other", "custom_srvs/Other", { anything: 1 });
+  // A generated service descriptor types request and response.
+  const flag = await client.callService("/set_flag", setFlagService, { data: false });
+  const message: string = flag.message;
+  void message;
+  // @ts-expect-error the request field has the wrong type
+  await client.callService("/set_flag", setFlagService, { data: 1 });
 
   // --- events ---
   client.on("error", (error) => {

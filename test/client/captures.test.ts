@@ -6,11 +6,11 @@
  */
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader } from "@foxglove/rosmsg-serialization";
-import type { RosClient } from "../../runtime/client";
-import { describeIf } from "../helpers/env";
-import { BridgeServer } from "./helpers/bridge-server";
-import { loadCaptures } from "./helpers/captures";
-import { newClient, until, type Recorded } from "./helpers/harness";
+import { runtimeType, type RosClient } from "../../runtime/client/index.js";
+import { describeIf } from "../helpers/env.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { loadCaptures } from "./helpers/captures.js";
+import { newClient, until, type Recorded } from "./helpers/harness.js";
 
 const captures = loadCaptures();
 
@@ -133,7 +133,11 @@ describeIf(captures !== undefined, "../shared/bridge-captures is absent")(
           return request.byteLength === 0 ? payload : { fail: "GetLoggers takes an empty request" };
         },
       );
-      const result = await client.callService("/rosout/get_loggers", "roscpp/GetLoggers", {});
+      const result = await client.callService(
+        "/rosout/get_loggers",
+        runtimeType("roscpp/GetLoggers"),
+        {},
+      );
       const reference = new MessageReader(parse(service.responseSchema!)).readMessage(payload);
       expect(result).toEqual(reference);
       expect((result as { loggers: unknown[] }).loggers).toContainEqual({

@@ -4,16 +4,16 @@
  * sockets. Bytes the client sends are checked with the reference ROS 1 decoder, bytes it receives
  * are made by the reference encoder.
  */
-import type { RosClient } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
+import { runtimeType, type RosClient } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
 import {
   newClient,
   referenceReader,
   referenceWriter,
   until,
   type Recorded,
-} from "./helpers/harness";
+} from "./helpers/harness.js";
 
 const TWIST = DEFINITIONS["geometry_msgs/Twist"];
 const STRING = DEFINITIONS["std_msgs/String"];
@@ -79,7 +79,7 @@ describe("publish", () => {
   });
 
   it("rejects a type without any codec, and a topic the server has with another type", async () => {
-    await expect(client.advertise("/x", "custom_msgs/Nothing")).rejects.toThrow(
+    await expect(client.advertise("/x", runtimeType("custom_msgs/Nothing"))).rejects.toThrow(
       /cannot publish \/x: no codec for custom_msgs\/Nothing/,
     );
     server.addTopic("/chatter", STRING.datatype, STRING.text);
@@ -187,9 +187,9 @@ describe("services", () => {
         return writeLoggers(reply);
       },
     );
-    await expect(client.callService("/node/get_loggers", "roscpp/GetLoggers", {})).resolves.toEqual(
-      reply,
-    );
+    await expect(
+      client.callService("/node/get_loggers", runtimeType("roscpp/GetLoggers"), {}),
+    ).resolves.toEqual(reply);
   });
 
   it("rejects with the server's serviceCallFailure message", async () => {

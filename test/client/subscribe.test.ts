@@ -4,12 +4,12 @@
  * for topics, fan-out, iterators with bounded buffers, and staying alive through bad frames,
  * bad messages and throwing callbacks.
  */
-import { compileCodec } from "../../runtime/codec/compile";
-import { registerCodecs } from "../../runtime/codec/registry";
-import type { RosClient } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
-import { newClient, referenceWriter, until, type Recorded } from "./helpers/harness";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { registerCodecs } from "../../runtime/codec/registry.js";
+import { runtimeType, type RosClient } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
+import { newClient, referenceWriter, until, type Recorded } from "./helpers/harness.js";
 
 const STRING = DEFINITIONS["std_msgs/String"];
 const IMAGE = DEFINITIONS["sensor_msgs/CompressedImage"];
@@ -209,7 +209,7 @@ describe("schemas", () => {
       "# a reading\nfloat64 value\nstring unit # SI\n",
     );
     const received: unknown[] = [];
-    client.subscribe("/reading", "noros_test/Reading", (m) => received.push(m));
+    client.subscribe("/reading", runtimeType("noros_test/Reading"), (m) => received.push(m));
     await server.waitFor(() => server.subscribed.has(channel), "subscription");
     server.publish(
       channel,
@@ -228,7 +228,7 @@ describe("schemas", () => {
     const advertisedMd5 = compileCodec("noros_test/Sample", advertisedText).md5sum;
     const channel = server.addTopic("/sample", "noros_test/Sample", advertisedText);
     const received: unknown[] = [];
-    client.subscribe("/sample", "noros_test/Sample", (m) => received.push(m));
+    client.subscribe("/sample", runtimeType("noros_test/Sample"), (m) => received.push(m));
     await server.waitFor(() => server.subscribed.has(channel), "subscription");
     server.publish(channel, referenceWriter(advertisedText)({ value: -3, note: "new field" }));
     await until(() => received.length === 1, "message");
@@ -260,7 +260,7 @@ describe("schemas", () => {
 
   it("reports an empty schema without a generated codec, and does not subscribe", async () => {
     const channel = server.addTopic("/mystery", "custom_msgs/Unknown", "");
-    client.subscribe("/mystery", "custom_msgs/Unknown", () => undefined);
+    client.subscribe("/mystery", runtimeType("custom_msgs/Unknown"), () => undefined);
     await until(() => events.errors.length === 1, "schema error");
     expect(events.errors[0]!.kind).toBe("schema");
     expect(events.errors[0]!.context.topic).toBe("/mystery");

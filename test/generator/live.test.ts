@@ -5,11 +5,11 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { codecs } from "../../generated/index";
-import { generate, type LiveSchemas } from "../../generator/generate";
-import { writeOutput } from "../../generator/output";
-import { bridgeCapturesDir } from "../helpers/env";
-import { typecheck } from "../helpers/typecheck";
+import { codecs } from "../../generated/index.js";
+import { generate, type LiveSchemas } from "../../generator/generate.js";
+import { writeOutput } from "../../generator/output.js";
+import { bridgeCapturesDir } from "../helpers/env.js";
+import { typecheck } from "../helpers/typecheck.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const SEP = "=".repeat(80);
@@ -41,7 +41,7 @@ function live(extra: Partial<LiveSchemas> = {}): LiveSchemas {
 describe("noros-gen from live schemas", () => {
   it("types topics by name, imports standard types, reports conflicts and empty schemas", () => {
     const result = generate({ inputs: [], live: live() });
-    expect([...result.files.keys()].sort()).toEqual(["index.ts", "robot_msgs.ts"]);
+    expect([...result.files.keys()].sort()).toEqual(["index.ts", "register.ts", "robot_msgs.ts"]);
     expect(Object.fromEntries(result.topics)).toEqual({
       "/imu/data": "sensor_msgs/Imu",
       "/odd_string": "std_msgs/String",

@@ -4,15 +4,15 @@
  * problems become one-line `UserError`s that say what to check.
  */
 import {
-  FoxgloveClient,
   type Channel,
   type IWebSocket,
   type ServerInfo,
   type Service,
 } from "@foxglove/ws-protocol";
+import { FoxgloveClient } from "../ws-protocol.js";
 import WebSocket from "ws";
 
-import { UserError, errorMessage } from "../errors";
+import { UserError, errorMessage } from "../errors.js";
 
 /** Offered in this order: foxglove_bridge 0.8.5 speaks v1, newer SDK-based servers sdk.v1. */
 export const SUBPROTOCOLS = ["foxglove.websocket.v1", "foxglove.sdk.v1"];

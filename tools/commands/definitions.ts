@@ -3,18 +3,21 @@
  * advertisement, else any topic of that type: what the robot really uses), else the generated
  * standard messages shipped with noros.
  */
-import { findCodec } from "../../runtime/codec/registry";
-import type { Session } from "../bridge/session";
-import { UserError } from "../errors";
+import { findCodec, registerCodecs } from "../../runtime/codec/registry.js";
+import type { Session } from "../bridge/session.js";
+import { UserError } from "../errors.js";
 
-let generatedLoaded = false;
+let generatedLoaded: Promise<void> | undefined;
 
-/** Registers the generated standard message codecs (loaded only when a command needs them). */
-export function loadGeneratedCodecs(): void {
-  if (generatedLoaded) return;
-  generatedLoaded = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: it is large
-  require("../../generated");
+/**
+ * Registers the generated standard message codecs for lookup by name. Imported only when a
+ * command needs them: the standard set is large.
+ */
+export function loadGeneratedCodecs(): Promise<void> {
+  generatedLoaded ??= import("../../generated/index.js").then(({ codecs }) =>
+    registerCodecs(codecs),
+  );
+  return generatedLoaded;
 }
 
 export interface FoundDefinition {
@@ -40,7 +43,7 @@ export async function definitionForPublishing(
   const fromBridge = advertised?.schema || session.schemaFor(type);
   if (fromBridge !== undefined && fromBridge !== "")
     return { definition: fromBridge, from: "bridge" };
-  loadGeneratedCodecs();
+  await loadGeneratedCodecs();
   const generated = findCodec(type);
   if (generated !== undefined) return { definition: generated.definition, from: "generated" };
   throw new UserError(

@@ -1,12 +1,13 @@
 /** `noros pub TOPIC TYPE MESSAGE`: publish a message given as YAML or JSON. */
 import type { Argv } from "yargs";
 
-import { EncodeError } from "../../runtime/codec/types";
-import { Session, requestProblem } from "../bridge/session";
-import { UserError } from "../errors";
-import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input";
-import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
-import { definitionForPublishing } from "./definitions";
+import { runtimeType } from "../../runtime/client/type-refs.js";
+import { EncodeError } from "../../runtime/codec/types.js";
+import { Session, requestProblem } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
+import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
+import { definitionForPublishing } from "./definitions.js";
 
 interface PubArgs extends BridgeArgs {
   topic: string;
@@ -81,7 +82,7 @@ export const pubCommand = {
       const { definition } = await definitionForPublishing(session, args.topic, args.type);
       const message = buildMessage(input, schemaFromDefinition(args.type, definition));
       const publisher = await session.client
-        .advertise(args.topic, args.type, { definition })
+        .advertise(args.topic, runtimeType(args.type), { definition })
         .catch((e: unknown) => {
           throw requestProblem(e);
         });

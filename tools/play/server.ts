@@ -21,22 +21,18 @@
  * - Published messages from clients are relayed to subscribers (see relay.ts); parameters live
  *   in memory (see parameters.ts); the connection graph lists recorded publishers (callerid).
  */
-import {
-  FoxgloveServer,
-  StatusLevel,
-  type IWebSocket,
-  type Parameter,
-} from "@foxglove/ws-protocol";
+import { StatusLevel, type IWebSocket, type Parameter } from "@foxglove/ws-protocol";
+import { FoxgloveServer } from "../ws-protocol.js";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 
-import { UserError } from "../errors";
-import { openMessageSource, type MessageSource, type SourceChannel } from "../sources";
-import { ClientTracker, type PlayClient } from "./clients";
-import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing";
-import { ParameterStore } from "./parameters";
-import { PublishRelay, type RelayChannel } from "./relay";
+import { UserError } from "../errors.js";
+import { openMessageSource, type MessageSource, type SourceChannel } from "../sources/index.js";
+import { ClientTracker, type PlayClient } from "./clients.js";
+import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing.js";
+import { ParameterStore } from "./parameters.js";
+import { PublishRelay, type RelayChannel } from "./relay.js";
 
 export type PlayStart = "now" | "on-subscribe" | "manual";
 

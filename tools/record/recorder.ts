@@ -10,10 +10,15 @@
  * `reconnect: false`) the bridge closing the connection. In every case the messages received so
  * far are written, and the file is finished (summary, index) and renamed from `.part`.
  */
-import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client";
-import { normalizeBridgeUrl } from "../bridge/connection";
-import { connectionProblem } from "../bridge/session";
-import { McapRecordingWriter } from "./mcap-writer";
+import {
+  ANY_TYPE,
+  RosClient,
+  type MessageInfo,
+  type RosClientError,
+} from "../../runtime/client/index.js";
+import { normalizeBridgeUrl } from "../bridge/connection.js";
+import { connectionProblem } from "../bridge/session.js";
+import { McapRecordingWriter } from "./mcap-writer.js";
 
 export interface RecordProgress {
   readonly messages: number;
