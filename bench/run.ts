@@ -32,7 +32,7 @@ import { prepareCase, selectTasks, tasksOf, verifyCase, type BenchTask } from ".
 import { measureTfLookups, type TfLookupsResult } from "./tf-lookups.js";
 
 /** dist/bench/run.js -> the repository root. */
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 /** Every op/impl pair a case can have: to decide which cases `--only` needs without building them. */
 const ID_PARTS = [

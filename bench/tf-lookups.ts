@@ -24,7 +24,7 @@ type BenchFn = (options?: { quick?: boolean }) => unknown;
 
 export async function measureTfLookups(quick: boolean): Promise<TfLookupsResult> {
   for (const candidate of CANDIDATES) {
-    const file = path.join(__dirname, candidate);
+    const file = path.join(import.meta.dirname, candidate);
     if (!fs.existsSync(file)) continue;
     const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const fn =
@@ -32,7 +32,7 @@ export async function measureTfLookups(quick: boolean): Promise<TfLookupsResult>
     if (typeof fn !== "function") continue;
     const raw: unknown = await (fn as BenchFn)({ quick });
     return {
-      source: path.relative(path.join(__dirname, ".."), file),
+      source: path.relative(path.join(import.meta.dirname, ".."), file),
       lookupsPerSec: rate(raw),
       raw: jsonSafe(raw),
     };

@@ -1,17 +1,17 @@
 /**
  * The Foxglove WebSocket protocol on the wire: parsing and validating server frames, encoding
- * client binary frames. Message shapes are the types of @foxglove/ws-protocol (imported as types
- * only, so nothing of it is bundled); parsing is ours because every malformed frame must become
+ * client binary frames. Message shapes are in protocol-types.ts; parsing is ours because every malformed frame must become
  * an error that says what was wrong and where, and the connection must survive it.
  */
 import type {
   Channel,
   Parameter,
+  ParameterValue,
   ServerInfo,
   Service,
   ServiceCallFailure,
   StatusMessage,
-} from "@foxglove/ws-protocol";
+} from "./protocol-types.js";
 
 /** Subprotocols the client offers, in order of preference. */
 export const SUBPROTOCOLS = ["foxglove.websocket.v1", "foxglove.sdk.v1"];
@@ -25,8 +25,7 @@ export const SERVER_FETCH_ASSET_RESPONSE = 0x04;
 export const CLIENT_MESSAGE_DATA = 0x01;
 export const CLIENT_SERVICE_CALL_REQUEST = 0x02;
 
-export type { Channel, Parameter, ServerInfo, Service, StatusMessage };
-export type ParameterValue = Parameter["value"];
+export type { Channel, Parameter, ParameterValue, ServerInfo, Service, StatusMessage };
 
 /** A frame that does not follow the protocol; `frame` describes it for the error report. */
 export class ProtocolError extends Error {

@@ -32,11 +32,22 @@ export {
   type TfWarningCode,
 } from "./buffer_core.js";
 
+/**
+ * The part of `AbortSignal` used here, declared structurally so that the declarations need
+ * neither the DOM library nor Node's types (an `AbortController`'s signal fits).
+ */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface WaitOptions {
   /** Reject with TransformTimeoutError after this long. Default: wait without a time limit. */
   timeoutMs?: number;
   /** Reject with the signal's reason when it aborts. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 interface Waiter {
