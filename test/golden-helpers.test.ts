@@ -17,7 +17,14 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
-import { describeIf, hasPython, ROS_PYTHON, rosEnv, sharedBagsDir } from "./helpers/env.js";
+import {
+  canRunPython,
+  describeIf,
+  ROS_PYTHON,
+  rosEnv,
+  sharedBagsDir,
+  standardPythonPackages,
+} from "./helpers/env.js";
 import {
   dumpBagsLive,
   expectMatchesGolden,
@@ -416,7 +423,11 @@ function findServicePart(type: string): { md5sum: string } {
 }
 
 // std_srvs: python3-std-srvs is not pulled in by the other message packages (scripts/README.md).
-const hasRos = hasPython("rosbag", "genpy", "genmsg", "std_srvs.srv");
+const scripts = SCRIPTS_DIR;
+const stdModules = standardPythonPackages(scripts).flatMap((p) => [`${p}.msg`]);
+const hasRos =
+  canRunPython(path.join(scripts, "make_golden.py"), ...stdModules, "std_srvs.srv") &&
+  canRunPython(path.join(scripts, "std_types.py"), ...stdModules);
 
 describeIf(hasRos, "needs Debian's ROS Python packages listed in scripts/README.md")(
   "scripts reproduce the committed fixtures (Debian ROS)",

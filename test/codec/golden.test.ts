@@ -13,9 +13,10 @@ import { codecs } from "../../generated/index.js";
 import { compileCodec } from "../../runtime/codec/compile.js";
 import type { Codec } from "../../runtime/codec/types.js";
 import { openMessageSource } from "../../tools/sources/index.js";
-import { describeIf, hasPython, sharedBagsDir } from "../helpers/env.js";
+import { canRunPython, describeIf, sharedBagsDir } from "../helpers/env.js";
 import {
   GOLDEN_DIR,
+  SCRIPTS_DIR,
   type GoldenLine,
   type ReadMessage,
   dumpBagsLive,
@@ -116,7 +117,7 @@ describe("golden bags written by ROS (committed)", () => {
 });
 
 const shared = sharedBagsDir();
-const canDump = hasPython("rosbag", "genpy");
+const canDump = canRunPython(path.join(SCRIPTS_DIR, "dump_bag.py"));
 describeIf(
   shared !== undefined && canDump,
   shared === undefined ? "../shared/bags is absent" : "Debian's python3-rosbag is not installed",

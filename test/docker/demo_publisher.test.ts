@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { describeIf, hasCommand, hasPython } from "../helpers/env.js";
+import { canRunPython, describeIf, hasCommand } from "../helpers/env.js";
 import { killIfRunning, processTree, start, type Started } from "./processes.js";
 import { startRoscore, stopRoscore, type Roscore } from "./ros.js";
 
@@ -35,8 +35,7 @@ interface Counted {
 }
 
 describeIf(
-  hasCommand("roscore") &&
-    hasPython("rospy", "sensor_msgs.msg", "tf2_msgs.msg", "geometry_msgs.msg"),
+  hasCommand("roscore") && canRunPython(demo) && canRunPython(counter),
   "needs Debian's roscore, rospy and the sensor_msgs/tf2_msgs/geometry_msgs Python packages",
 )("demo_publisher.py", () => {
   let roscore: Roscore | undefined;

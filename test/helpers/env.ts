@@ -4,7 +4,7 @@
  * there nothing skips.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
 /** Debian's python3 (another python3 may come first on PATH). */
@@ -16,6 +16,13 @@ export const rosEnv = {
   ROS_HOSTNAME: "localhost",
   ROS_MASTER_URI: "http://localhost:11311",
 } as NodeJS.ProcessEnv;
+
+/**
+ * `NOROS_TEST_WITHOUT_ROS=1` makes every ROS probe answer "absent", to check on a machine with
+ * ROS that the suite still passes, with skips, where ROS is missing.
+ */
+const withoutRos = process.env.NOROS_TEST_WITHOUT_ROS === "1";
+const ROS_COMMANDS = new Set(["roscore", "roslaunch", "rosrun", "catkin_make", "catkin_lint"]);
 
 const probes = new Map<string, boolean>();
 function probe(name: string, check: () => boolean): boolean {
@@ -33,6 +40,7 @@ function probe(name: string, check: () => boolean): boolean {
 
 /** True when `/usr/bin/python3` can import all of `modules`. */
 export function hasPython(...modules: string[]): boolean {
+  if (withoutRos) return false;
   return probe(`py:${modules.join(",")}`, () => {
     if (!existsSync(ROS_PYTHON)) return false;
     execFileSync(ROS_PYTHON, ["-c", modules.map((m) => `import ${m}`).join("; ")], {
@@ -43,8 +51,42 @@ export function hasPython(...modules: string[]): boolean {
   });
 }
 
+/**
+ * True when `/usr/bin/python3` can import everything `script` imports: its `import` and
+ * `from ... import` lines, those of the local modules it imports (files next to it), and
+ * `extra` (modules it loads dynamically). A probe checks all of what a test needs, so that a
+ * partly installed ROS skips the test instead of failing it.
+ */
+export function canRunPython(script: string, ...extra: string[]): boolean {
+  const modules = new Set<string>(extra);
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const m = /^(?:import\s+([\w.]+)|from\s+([\w.]+)\s+import\b)/.exec(line);
+      const name = m?.[1] ?? m?.[2];
+      if (name === undefined || name === "__future__") continue;
+      const local = path.join(path.dirname(file), `${name.split(".")[0]}.py`);
+      if (existsSync(local)) visit(local);
+      else modules.add(name);
+    }
+  };
+  if (!existsSync(script)) return false;
+  visit(script);
+  return hasPython(...[...modules].sort());
+}
+
+/** The message packages `scripts/std_types.py` imports by name (its PACKAGES list). */
+export function standardPythonPackages(scriptsDir: string): string[] {
+  const text = readFileSync(path.join(scriptsDir, "std_types.py"), "utf8");
+  const block = /^PACKAGES = \[([^\]]*)\]/m.exec(text)?.[1] ?? "";
+  return [...block.matchAll(/"(\w+)"/g)].map((m) => m[1]!);
+}
+
 /** True when an executable is on PATH (e.g. `roscore`, `shellcheck`). */
 export function hasCommand(command: string): boolean {
+  if (withoutRos && ROS_COMMANDS.has(command)) return false;
   return probe(`cmd:${command}`, () => {
     execFileSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" });
     return true;
@@ -69,9 +111,10 @@ export function bridgeCapturesDir(): string | undefined {
  */
 export function describeIf(condition: boolean, reason: string): jest.Describe {
   if (condition) return describe;
-  const skipped = ((name: string, fn: jest.EmptyFunction) => {
+  // The block's body is not run: it may build tables (`it.each`) from what is absent.
+  const skipped = ((name: string) => {
     process.stderr.write(`skipped: ${name}: ${reason}\n`);
-    describe.skip(`${name} (skipped: ${reason})`, fn);
-  }) as jest.Describe;
+    describe(name, () => it.skip(`(skipped: ${reason})`, () => undefined));
+  }) as unknown as jest.Describe;
   return skipped;
 }

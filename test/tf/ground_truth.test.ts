@@ -19,14 +19,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describeIf, hasPython, ROS_PYTHON, rosEnv, sharedBagsDir } from "../helpers/env.js";
+import { canRunPython, describeIf, ROS_PYTHON, rosEnv, sharedBagsDir } from "../helpers/env.js";
 import { loadGroundTruth, replay, type GroundTruth } from "./replay.js";
 
 const TOLERANCE = 1e-9;
 const ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "tf_ground_truth.py");
 const FIXTURE = path.join(ROOT, "test", "fixtures", "tf", "synthetic.json");
-const haveTf2 = hasPython("tf2_py", "rosbag", "rospy");
+const haveTf2 = canRunPython(SCRIPT);
 const bagsDir = sharedBagsDir();
 
 /** The bags of ../shared/bags that carry /tf (see its INDEX.md). */

@@ -16,9 +16,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import WebSocket, { WebSocketServer } from "ws";
 
-import { ROS_PYTHON, hasPython, rosEnv } from "../helpers/env.js";
+import { ROS_PYTHON, canRunPython, rosEnv } from "../helpers/env.js";
 
-export const canMakeRecordings = hasPython("rosbag", "roslz4", "tf2_msgs.msg", "sensor_msgs.msg");
+export const canMakeRecordings = canRunPython(path.join(__dirname, "make-recordings.py"), "roslz4");
 
 export interface Recordings {
   dir: string;
