@@ -7,13 +7,13 @@
  *
  * Images from image_transport carry formats such as "jpeg", "png" or "bgr8; jpeg compressed bgr8";
  * the file extension is taken from the format. In an application, import from the package:
- * `import { RosClient } from "noros"` and `import "noros/msgs"` (the generated standard types).
+ * `import { RosClient } from "noros"` and `import { CompressedImageCodec } from "noros/msgs/sensor_msgs"`.
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-// The generated standard types: importing them registers their codecs with the client.
-import type { CompressedImage } from "../generated/sensor_msgs.js";
-import "../generated/index.js";
+// The generated codec of the standard type: passing it to subscribe types the messages and hands
+// the client the codec (no registration of the whole standard set).
+import { CompressedImageCodec, type CompressedImage } from "../generated/sensor_msgs.js";
 import { RosClient, type Subscription } from "../runtime/client/index.js";
 import type { Time } from "../runtime/codec/types.js";
 
@@ -45,8 +45,7 @@ export function saveCompressedImages(client: RosClient, topic: string, outDir: s
   mkdirSync(outDir, { recursive: true });
   const saved: string[] = [];
   const used = new Set<string>();
-  const subscription = client.subscribe(topic, "sensor_msgs/CompressedImage", (message) => {
-    const msg = message as CompressedImage;
+  const subscription = client.subscribe(topic, CompressedImageCodec, (msg: CompressedImage) => {
     const base = imageFileName(msg.header.stamp, msg.format);
     let name = base;
     for (let n = 1; used.has(name); n++) name = base.replace(/(\.[^.]+)$/, `_${n}$1`);
