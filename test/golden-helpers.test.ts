@@ -424,7 +424,7 @@ function findServicePart(type: string): { md5sum: string } {
 
 // std_srvs: python3-std-srvs is not pulled in by the other message packages (scripts/README.md).
 const scripts = SCRIPTS_DIR;
-const stdModules = standardPythonPackages(scripts).flatMap((p) => [`${p}.msg`]);
+const stdModules = standardPythonPackages(scripts);
 const hasRos =
   canRunPython(path.join(scripts, "make_golden.py"), ...stdModules, "std_srvs.srv") &&
   canRunPython(path.join(scripts, "std_types.py"), ...stdModules);

@@ -70,7 +70,7 @@ describe("standard bindings", () => {
 describeIf(
   canRunPython(
     path.join(root, "scripts/std_types.py"),
-    ...standardPythonPackages(path.join(root, "scripts")).map((p) => `${p}.msg`),
+    ...standardPythonPackages(path.join(root, "scripts")),
   ),
   "needs Debian's genpy, genmsg and the python3-*-msgs packages scripts/std_types.py imports",
 )("standard bindings against live ROS", () => {
