@@ -46,15 +46,20 @@ export async function launchChromium(): Promise<RunningChromium> {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      "--disable-breakpad",
       `--user-data-dir=${profile}`,
       "--remote-debugging-address=127.0.0.1",
       "--remote-debugging-port=0",
       "about:blank",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // Its own process group (led by its PID), so that stopping it stops its helpers too.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   const stopProcess = () =>
-    stop(child).finally(() => rmSync(profile, { recursive: true, force: true }));
+    stop(child).finally(() =>
+      // Retried: the last helper processes may still be leaving files as the group goes down.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
+    );
   try {
     const endpoint = await devToolsEndpoint(child);
     const { chromium } = await import("playwright-core");
@@ -99,15 +104,27 @@ function devToolsEndpoint(child: ChildProcess): Promise<string> {
   });
 }
 
-/** SIGTERM, then SIGKILL if it is still there after 10 s; resolves once it has exited. */
+/**
+ * SIGTERM to the browser's process group (its PID), SIGKILL if the browser is still there after
+ * 10 s; once it has exited, SIGKILL to whatever of its group is left.
+ */
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => process.kill(child.pid!, "SIGKILL"), 10_000);
+  const group = -child.pid!;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(group, name);
+    } catch {
+      // ESRCH: nothing left in the group.
+    }
+  };
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  return new Promise<void>((resolve) => {
+    if (exited) return resolve();
+    const kill = setTimeout(() => signal("SIGKILL"), 10_000);
     child.once("exit", () => {
       clearTimeout(kill);
       resolve();
     });
-    process.kill(child.pid!, "SIGTERM");
-  });
+    signal("SIGTERM");
+  }).then(() => signal("SIGKILL"));
 }
