@@ -126,7 +126,7 @@ describeIf(missing === undefined, missing ?? "")("RosClient in Chromium", () => 
     expect(fixture.chatter).toContain((chatter as { data: string }).data);
     measured.pageFirstImageMs = Math.min(...images.map((e) => e.ms));
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000); // event waits inside are 60 s each: generous for a loaded machine
 
   it("publishes: a Node client subscribed at the server receives what the page sends", async () => {
     await page.evaluate(() => window.probe.advertise());
@@ -135,7 +135,7 @@ describeIf(missing === undefined, missing ?? "")("RosClient in Chromium", () => 
     await play!.subscribed("/browser/chatter");
     await page.evaluate(() => window.probe.publish("hello from chromium 1"));
     await heard.waitFor("the page's message", (text) => text === "hello from chromium 1");
-  });
+  }, 180_000); // event waits inside are 60 s each: generous for a loaded machine
 
   it("survives the server restarting: reconnects, receives, draws and publishes again", async () => {
     const port = play!.port;
@@ -163,7 +163,7 @@ describeIf(missing === undefined, missing ?? "")("RosClient in Chromium", () => 
       },
     );
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000); // event waits inside are 60 s each: generous for a loaded machine
 
   it("imports nothing but the package's public entry points", () => {
     // The page stands for a user's app: only "noros" (runtime/index), "noros/msgs" (generated/)
