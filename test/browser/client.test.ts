@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
+import type { Page } from "playwright-core";
 
 import { startPageServer, type PageServer } from "../../examples/web/page-server.js";
 import { std_msgs } from "../../generated/index.js";
@@ -43,7 +44,7 @@ describeIf(missing === undefined, missing ?? "")("RosClient in Chromium", () => 
   const pageErrors: string[] = [];
   const heard = new EventLog<string>();
   const measured: Record<string, number> = {};
-  let page: import("playwright-core").Page;
+  let page: Page;
 
   const serve = (port: number) =>
     startPlayServer({
@@ -122,8 +123,11 @@ describeIf(missing === undefined, missing ?? "")("RosClient in Chromium", () => 
     expect(log.events.filter((e) => e.kind === "error")).toEqual([]);
     expect(images.find((e) => e.topic === RAW_TOPIC)).toMatchObject({ width: 32, height: 24 });
     expect(images.find((e) => e.topic === PNG_TOPIC)).toMatchObject({ width: 40, height: 30 });
-    const chatter = await log.waitFor("a /chatter message", (e) => e.kind === "chatter");
-    expect(fixture.chatter).toContain((chatter as { data: string }).data);
+    const chatter = await log.waitFor(
+      "a /chatter message",
+      (e): e is Extract<ProbeEvent, { kind: "chatter" }> => e.kind === "chatter",
+    );
+    expect(fixture.chatter).toContain(chatter.data);
     measured.pageFirstImageMs = Math.min(...images.map((e) => e.ms));
     expect(pageErrors).toEqual([]);
   }, 180_000); // event waits inside are 60 s each: generous for a loaded machine
