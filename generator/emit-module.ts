@@ -260,6 +260,10 @@ export function emitPackageModule(input: ModuleInput): string {
 }
 
 export interface IndexOptions {
+  /** Type name -> the expression naming its codec (`sensor_msgs.ImuCodec`). */
+  codecs: readonly (readonly [string, string])[];
+  /** Service type name -> the expression naming its descriptor. */
+  services: readonly (readonly [string, string])[];
   /** Topic -> type name, from a bridge's advertisements (`noros-gen --bridge`). */
   topics: ReadonlyMap<string, string>;
   augmentModule: string;
@@ -289,7 +293,7 @@ export function emitIndexModule(
     });
   }
   statements.push({ kind: StructureKind.ExportDeclaration, namedExports: [...packages] });
-  for (const map of ["codecs", "services"]) {
+  for (const map of ["codecs", "services"] as const) {
     statements.push({
       kind: StructureKind.VariableStatement,
       docs: [
@@ -303,7 +307,9 @@ export function emitIndexModule(
           initializer: (w) => {
             w.write("{").newLine();
             w.indent(() => {
-              for (const p of packages) w.writeLine(`...${p}.${map},`);
+              for (const [name, value] of options[map]) {
+                w.writeLine(`${JSON.stringify(name)}: ${value},`);
+              }
             });
             w.write("} as const");
           },

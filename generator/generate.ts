@@ -174,6 +174,15 @@ export function generate(options: GenerateOptions): GeneratedFiles {
   files.set(
     "index.ts",
     emitIndexModule(ownPackages, header, {
+      // Named one by one (not spread from each package's maps), so that a bundler can drop the
+      // maps, and with them every codec, when an app does not use them.
+      codecs: [...own]
+        .sort()
+        .map((t) => [t, `${packageOf(t)}.${namesOf(packageOf(t)).type(t).codec}`]),
+      services: services
+        .map((s) => s.fullName)
+        .sort()
+        .map((s) => [s, `${packageOf(s)}.${namesOf(packageOf(s)).service(s)}`]),
       topics,
       augmentModule,
       // The standard set's type-map augmentation must be part of the program for topics of

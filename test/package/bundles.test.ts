@@ -119,6 +119,19 @@ describe("browser bundles of the noros package (esbuild, minified)", () => {
     ]);
   });
 
+  it("through the noros/msgs index, ships the packages used, not the whole set", async () => {
+    const b = await bundle(
+      "through-index",
+      `import { sensor_msgs } from "noros/msgs";
+       console.log(sensor_msgs.ImuCodec.decode(new Uint8Array(400)).orientation.w);`,
+    );
+    note("one codec through the noros/msgs index (esbuild keeps its package)", b);
+    expect(b.text).toContain('datatype:"sensor_msgs/Imu"');
+    // Packages the app never names stay out, although the index imports all of them.
+    expect(b.text).not.toContain('datatype:"visualization_msgs/Marker"');
+    expect(b.text).not.toContain('datatype:"nav_msgs/Odometry"');
+  });
+
   it("reports compileCodec alone and the whole standard set", async () => {
     note(
       "compileCodec alone",
