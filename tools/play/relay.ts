@@ -26,6 +26,8 @@ interface RelayHooks {
   removeChannel(id: number): void;
   /** Sends to the channel's subscribers. */
   deliver(channelId: number, receiveTime: bigint, data: Uint8Array): void;
+  /** The replay clock (ns): a published message's receive time. */
+  now(): bigint;
 }
 
 interface Route {
@@ -50,7 +52,9 @@ export class PublishRelay {
       const route = this.#routes.get(client.connection as WebSocket)?.get(channel.id);
       if (route === undefined) return;
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      this.hooks.deliver(route.channelId, BigInt(Date.now()) * 1_000_000n, bytes);
+      // Stamped with the replay clock, not the wall clock: a bridge stamps with the time of the
+      // system it serves, and here that is the recording's time.
+      this.hooks.deliver(route.channelId, this.hooks.now(), bytes);
     });
   }
 
