@@ -12,6 +12,8 @@ export {
 } from "./tf_buffer";
 export {
   TransformListener,
+  type TimeJumpEvent,
+  type TransformListenerEvents,
   type TfClient,
   type TfSubscription,
   type TransformListenerOptions,
