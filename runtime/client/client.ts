@@ -14,6 +14,7 @@
 import type { Encodable, MessageOf, TopicMessage, TopicTypeMap } from "../codec/types";
 import { MessageIterator } from "./bounded-queue";
 import { Connection, type SocketClosed } from "./connection";
+import { resolveName } from "./names";
 import { ANY_TYPE, type ClientContext } from "./context";
 import { describeError, RosClientError } from "./errors";
 import { TypedEmitter } from "./events";
@@ -457,13 +458,13 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (typeof cb !== "function") {
       throw new TypeError(`subscribe(${JSON.stringify(topic)}): the callback is missing`);
     }
-    return this.#subscriptions.add(topic, datatype, undefined, cb);
+    return this.#subscriptions.add(resolveName(topic), datatype, undefined, cb);
   }
 
   /** Like `subscribe`, without decoding: the ROS 1 serialized bytes (e.g. to record a bag). */
   subscribeRaw(topic: string, datatype: string, callback: RawMessageCallback): Subscription {
     this.#assertOpen();
-    return this.#subscriptions.add(topic, datatype, callback, undefined);
+    return this.#subscriptions.add(resolveName(topic), datatype, callback, undefined);
   }
 
   /**
@@ -515,11 +516,12 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * compiled from a definition the server already advertises for that type.
    */
   async advertise<K extends MessageTypeName>(
-    topic: string,
+    topicName: string,
     datatype: K,
     options: AdvertiseOptions = {},
   ): Promise<Publisher<MessageOf<K>>> {
     this.#assertOpen();
+    const topic = resolveName(topicName);
     const info = await this.connected();
     const context = { topic, datatype };
     if (!info.capabilities.includes("clientPublish")) {
@@ -552,12 +554,13 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * `connection` (lost during the call), `request` (type mismatch, bad request), `schema`.
    */
   async callService<K extends ServiceTypeName>(
-    name: string,
+    serviceName: string,
     datatype: K,
     request: Encodable<ServiceRequestOf<K>>,
     options: RequestOptions = {},
   ): Promise<ServiceResponseOf<K>> {
     this.#assertOpen();
+    const name = resolveName(serviceName);
     const timeoutMs = options.timeoutMs ?? this.#requestTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     await this.#waitFor(

@@ -63,4 +63,34 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros command
     }
     expect(run.stderr).toContain("time went back");
   });
+
+  it("resolves relative names as rostopic does, on the served bag and on the command line", async () => {
+    // cartographer's b0-short.bag was recorded with the relative names imu, horizontal_laser_2d...
+    const server = await play("cartographer_ros__b0-short.bag", { rate: 0, loop: true });
+    const topics = await noros(["topics", "--url", server.url, "--json"]);
+    const names = lines(topics.stdout).map((l) => (JSON.parse(l) as { topic: string }).topic);
+    expect(names.sort()).toEqual(["/horizontal_laser_2d", "/imu", "/vertical_laser_2d"]);
+    for (const asked of ["/imu", "imu", "//imu/"]) {
+      const run = await noros([
+        "echo",
+        asked,
+        "-n",
+        "1",
+        "--url",
+        server.url,
+        "--fields",
+        "header.frame_id",
+      ]);
+      expect([asked, run.code, run.stderr]).toEqual([asked, 0, ""]);
+      expect(JSON.parse(run.stdout)).toBe("imu_link");
+    }
+    const hz = await noros(["hz", "imu", "--url", server.url, "--duration", "1"]);
+    expect(hz.code).toBe(0);
+    expect(hz.stdout).toContain("average rate");
+    const privateName = await noros(["echo", "~imu", "--url", server.url]);
+    expect(privateName.code).toBe(2);
+    expect(lines(privateName.stderr)).toEqual([
+      'noros echo: "~imu" is a private (~) name; give the topic\'s full name',
+    ]);
+  });
 });

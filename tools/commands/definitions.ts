@@ -4,7 +4,7 @@
  * standard messages shipped with noros.
  */
 import { findCodec } from "../../runtime/codec/registry";
-import type { Session } from "../bridge/session";
+import { globalName, type Session } from "../bridge/session";
 import { UserError } from "../errors";
 
 let generatedLoaded = false;
@@ -27,9 +27,10 @@ const ADVERTISE_WAIT_MS = 500;
 
 export async function definitionForPublishing(
   session: Session,
-  topic: string,
+  topicName: string,
   type: string,
 ): Promise<FoundDefinition> {
+  const topic = globalName(topicName);
   const advertised = await session.waitFor(
     () => session.topics().find((t) => t.topic === topic),
     ADVERTISE_WAIT_MS,

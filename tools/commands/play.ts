@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import type { Argv } from "yargs";
 
+import { globalName } from "../bridge/session";
 import { startPlayServer, type PlayStart } from "../play/server";
 import { aborted, line, type CliIO } from "./common";
 
@@ -78,7 +79,7 @@ export const playCommand = {
       loop: args.loop,
       rate: args.rate,
       start,
-      ...(args.topics !== undefined ? { topics: args.topics } : {}),
+      ...(args.topics !== undefined ? { topics: args.topics.map(globalName) } : {}),
     });
     const source = server.source;
     const seconds =

@@ -12,7 +12,7 @@
  */
 import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client";
 import { normalizeBridgeUrl } from "../bridge/connection";
-import { connectionProblem } from "../bridge/session";
+import { connectionProblem, globalName } from "../bridge/session";
 import { McapRecordingWriter } from "./mcap-writer";
 
 export interface RecordProgress {
@@ -95,6 +95,10 @@ async function firstConnection(client: RosClient, url: string, timeoutMs: number
 
 export async function record(options: RecordOptions): Promise<RecordResult> {
   const url = normalizeBridgeUrl(options.url);
+  const wanted =
+    options.topics !== undefined && options.topics.length > 0
+      ? new Set(options.topics.map(globalName))
+      : undefined;
   const reconnect = options.reconnect ?? true;
   const client = new RosClient(url, { reconnect });
   await firstConnection(client, url, options.connectTimeoutMs ?? 5000);
@@ -106,8 +110,6 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
     throw error;
   }
 
-  const wanted =
-    options.topics !== undefined && options.topics.length > 0 ? new Set(options.topics) : undefined;
   const seenTopics = new Set<string>();
   const messagesByTopic = new Map<string, number>();
   /** One MCAP channel per distinct (topic, type, definition): channel ids change with bridge runs. */
