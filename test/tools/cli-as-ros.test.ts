@@ -9,7 +9,10 @@ import * as path from "node:path";
 import { main } from "../../tools/cli";
 import { startPlayServer, type PlayServer } from "../../tools/play/server";
 import { describeIf, sharedBagsDir } from "../helpers/env";
-import { tempDir } from "./helpers";
+import { codecs } from "../../generated";
+import { record, type RecordProgress } from "../../tools/record/recorder";
+import { until } from "../client/helpers/harness";
+import { startBridgeLikeServer, tempDir } from "./helpers";
 
 interface Run {
   code: number;
@@ -28,6 +31,7 @@ function noros(args: string[], signal = new AbortController().signal): Promise<R
 }
 
 const lines = (text: string) => text.split("\n").filter((l) => l !== "");
+const json = (text: string) => lines(text).map((l) => JSON.parse(l) as unknown);
 const bagsDir = sharedBagsDir() ?? "";
 
 describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros commands as ROS", () => {
@@ -92,5 +96,147 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros command
     expect(lines(privateName.stderr)).toEqual([
       'noros echo: "~imu" is a private (~) name; give the topic\'s full name',
     ]);
+  });
+
+  it("topics lists a topic with several publishers and types once", async () => {
+    const server = await play("jsk_recognition__watercan.bag", { rate: 0, loop: true });
+    const topics = await noros(["topics", "--url", server.url]);
+    expect(topics.code).toBe(0);
+    expect(lines(topics.stdout).filter((l) => l.startsWith("/tf "))).toHaveLength(1);
+  });
+
+  it("record refuses to replace an existing file without --force", async () => {
+    const server = await play("jsk_recognition__watercan.bag", { rate: 0, loop: true });
+    const tmp = tempDir();
+    try {
+      const out = path.join(tmp.dir, "existing.mcap");
+      const before = Buffer.alloc(1024 * 1024, 7);
+      writeFileSync(out, before);
+      const refused = await noros(["record", "-o", out, "--limit", "5", "--url", server.url]);
+      expect(refused.code).toBe(1);
+      expect(lines(refused.stderr)).toEqual([
+        `noros record: ${out} exists; pass --force to overwrite it`,
+      ]);
+      expect(readFileSync(out).equals(before)).toBe(true);
+      expect(existsSync(`${out}.part`)).toBe(false);
+
+      const forced = await noros([
+        "record",
+        "-o",
+        out,
+        "--limit",
+        "5",
+        "--force",
+        "--url",
+        server.url,
+      ]);
+      expect([forced.code, forced.stderr]).toEqual([
+        0,
+        expect.stringContaining("wrote 5 messages"),
+      ]);
+      expect(statSync(out).size).not.toBe(before.length);
+      expect(readFileSync(out).subarray(0, 5).toString("latin1")).toBe("\x89MCAP");
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it("record keeps callerid and latching in the MCAP channels, and play serves them again", async () => {
+    // robot_description is latched (callerid /urdf_pub) in this bag; /tf of watercan has six
+    // publishers.
+    const tmp = tempDir();
+    try {
+      const calibration = await play("jsk_control__cal_measurements0.bag", { rate: 0, loop: true });
+      const first = path.join(tmp.dir, "calibration.mcap");
+      const run = await noros([
+        "record",
+        "-o",
+        first,
+        "--limit",
+        "3",
+        "--url",
+        calibration.url,
+        "--latched",
+        "robot_description",
+      ]);
+      expect([run.code, lines(run.stderr).pop()]).toEqual([0, expect.stringContaining("wrote 3")]);
+      const replay = await startPlayServer({ file: first, port: 0, start: "manual" });
+      servers.push(replay);
+      const description = replay.channels.find((c) => c.topic === "/robot_description");
+      expect(description).toMatchObject({ latching: true, publishers: ["/urdf_pub"] });
+      const measurement = replay.channels.find((c) => c.topic === "/robot_measurement");
+      expect(measurement).toMatchObject({ latching: false, publishers: ["/calibration_exec"] });
+
+      const watercan = await play("jsk_recognition__watercan.bag", { rate: 0, loop: true });
+      const second = path.join(tmp.dir, "tf.mcap");
+      expect(
+        (await noros(["record", "-o", second, "--limit", "50", "/tf", "--url", watercan.url])).code,
+      ).toBe(0);
+      const tfReplay = await startPlayServer({ file: second, port: 0, start: "manual" });
+      servers.push(tfReplay);
+      const recorded = watercan.channels.find((c) => c.topic === "/tf")!.publishers;
+      expect(recorded).toHaveLength(6);
+      expect([...tfReplay.channels.find((c) => c.topic === "/tf")!.publishers].sort()).toEqual(
+        [...recorded].sort(),
+      );
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it("record counts topics, not definition texts, while recording and at the end", async () => {
+    // A server advertising /tf twice (two definition texts, as a bag's publishers can have).
+    const bridge = await startBridgeLikeServer();
+    const text = codecs["tf2_msgs/TFMessage"].definition;
+    const ids = [
+      bridge.server.addChannel({
+        topic: "/tf",
+        encoding: "ros1",
+        schemaName: "tf2_msgs/TFMessage",
+        schema: text,
+      }),
+      bridge.server.addChannel({
+        topic: "/tf",
+        encoding: "ros1",
+        schemaName: "tf2_msgs/TFMessage",
+        schema: `# another publisher\n${text}`,
+      }),
+      bridge.server.addChannel({
+        topic: "/odom_count",
+        encoding: "ros1",
+        schemaName: "std_msgs/UInt32",
+        schema: "uint32 data\n",
+      }),
+    ];
+    const subscribed = new Set<number>();
+    bridge.server.on("subscribe", (id) => subscribed.add(id));
+    const tmp = tempDir();
+    const progress: RecordProgress[] = [];
+    const stop = new AbortController();
+    try {
+      const recording = record({
+        url: bridge.url,
+        out: path.join(tmp.dir, "tf.mcap"),
+        signal: stop.signal,
+        progressIntervalMs: 10,
+        onProgress: (p) => progress.push(p),
+      });
+      await until(() => subscribed.size === 3, "subscriptions");
+      const empty = new Uint8Array(4); // TFMessage with no transforms / UInt32 0
+      for (const id of ids) bridge.server.sendMessage(id, 1n, empty);
+      await until(() => progress.some((p) => p.messages === 3), "progress");
+      stop.abort();
+      const result = await recording;
+      expect(result.messagesByTopic.size).toBe(2);
+      const listed = await noros(["topics", "--url", bridge.url, "--json"]);
+      expect(json(listed.stdout)).toEqual([
+        { topic: "/odom_count", type: "std_msgs/UInt32" },
+        { topic: "/tf", type: "tf2_msgs/TFMessage" },
+      ]);
+      expect(progress.find((p) => p.messages === 3)).toMatchObject({ topics: 2, channels: 3 });
+    } finally {
+      tmp.remove();
+      await bridge.close();
+    }
   });
 });
