@@ -73,6 +73,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly url: string;
   readonly #connection: Connection;
   readonly #reconnect: boolean;
+  readonly #waitForServer: boolean;
   readonly #messageBufferSize: number;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
@@ -106,6 +107,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.url = url;
     const reconnect = options.reconnect ?? true;
     this.#reconnect = reconnect !== false;
+    this.#waitForServer = options.waitForServer ?? false;
     this.#messageBufferSize = positiveInteger(
       options.messageBufferSize ?? 100,
       "messageBufferSize",
@@ -124,7 +126,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     );
     const ctx = this.#makeContext();
     this.#ctx = ctx;
-    this.#subscriptions = new Subscriptions(ctx);
+    this.#subscriptions = new Subscriptions(ctx, options.unadvertisedWarningMs ?? 5000);
     this.#publishers = new Publishers(ctx, {
       queueSize: positiveInteger(options.publishQueueSize ?? 100, "publishQueueSize"),
       // Without reconnect, a lost connection is final: publishing then fails loudly.
@@ -208,8 +210,18 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.#reportedConnectionError = undefined;
   }
 
-  #onSocketClosed(info: SocketClosed): void {
+  #onSocketClosed(closed: SocketClosed): void {
     const wasReady = this.#ready;
+    let info = closed;
+    if (!this.#everConnected && !this.#waitForServer && info.retryInMs !== undefined) {
+      // The very first attempt failed: a wrong URL or port, or a bridge that is not running.
+      // Say so at once instead of retrying until connected() times out; `waitForServer` is for
+      // starting before the bridge. Reconnecting applies once a connection has worked.
+      void this.#connection.close();
+      const { retryInMs: _retry, ...final } = info;
+      const hint = " (is the bridge running there? pass { waitForServer: true } to wait for it)";
+      info = final.error !== undefined ? { ...final, error: withHint(final.error, hint) } : final;
+    }
     this.#resetServerState();
     const error = info.error;
     if (error !== undefined) this.#lastConnectionError = error;
@@ -709,6 +721,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       }),
     );
   }
+}
+
+function withHint(error: Error, hint: string): Error {
+  return new Error(`${error.message}${hint}`, { cause: error });
 }
 
 function positiveInteger(value: number, name: string): number {

@@ -10,6 +10,7 @@ import { main } from "../../tools/cli";
 import { startPlayServer, type PlayServer } from "../../tools/play/server";
 import { describeIf, sharedBagsDir } from "../helpers/env";
 import { codecs } from "../../generated";
+import { RosClient, type RosClientWarning } from "../../runtime/client";
 import { record, type RecordProgress } from "../../tools/record/recorder";
 import { until } from "../client/helpers/harness";
 import { startBridgeLikeServer, tempDir } from "./helpers";
@@ -237,6 +238,65 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros command
     } finally {
       tmp.remove();
       await bridge.close();
+    }
+  });
+
+  it("a custom type a client publishes with its definition can be echoed and recorded by others", async () => {
+    const server = await play("rviz_satellite__sample.bag", { loop: true });
+    const definition = "string text\nint32 count\n";
+    const publisher = new RosClient(server.url);
+    const tmp = tempDir();
+    try {
+      const pub = await publisher.advertise("notes", "noros_test/Note", { definition });
+      const stop = new AbortController();
+      const out = path.join(tmp.dir, "notes.mcap");
+      const recording = noros(["record", "-o", out, "/notes", "--url", server.url], stop.signal);
+      const echo = noros(["echo", "/notes", "-n", "1", "--url", server.url]);
+      // Publish until both have what they wait for (the first messages may precede their subscriptions).
+      let n = 0;
+      const timer = setInterval(() => pub.publish({ text: "hello", count: n++ }), 50);
+      const echoed = await echo;
+      stop.abort();
+      const recorded = await recording;
+      clearInterval(timer);
+      expect([echoed.code, echoed.stderr]).toEqual([0, ""]);
+      expect(JSON.parse(echoed.stdout)).toMatchObject({ text: "hello" });
+      expect(recorded.code).toBe(0);
+      const replay = await startPlayServer({ file: out, port: 0, start: "manual" });
+      servers.push(replay);
+      expect(replay.channels).toMatchObject([
+        { topic: "/notes", schemaName: "noros_test/Note", schema: definition },
+      ]);
+      // Stamped in the replay's time (2015), not the wall clock.
+      const span = replay.source.startTime! / 1_000_000_000n;
+      expect(span).toBeGreaterThanOrEqual(server.source.startTime! / 1_000_000_000n);
+      expect(span).toBeLessThanOrEqual(server.source.endTime! / 1_000_000_000n);
+    } finally {
+      await publisher.close();
+      tmp.remove();
+    }
+  });
+
+  it("RosClient warns when a subscribed topic stays unadvertised", async () => {
+    const server = await play("rviz_satellite__sample.bag");
+    const client = new RosClient(server.url, { unadvertisedWarningMs: 200 });
+    try {
+      const warnings: RosClientWarning[] = [];
+      client.on("warning", (w) => warnings.push(w));
+      client.subscribe("gps/fixx", "*", () => undefined);
+      client.subscribe("/gps/fix", "*", () => undefined);
+      await until(() => warnings.length > 0, "a warning");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(warnings).toEqual([
+        {
+          kind: "unadvertised",
+          topic: "/gps/fixx",
+          message:
+            "subscribed to /gps/fixx, but the server does not advertise it (after 200 ms); still waiting for it",
+        },
+      ]);
+    } finally {
+      await client.close();
     }
   });
 });
