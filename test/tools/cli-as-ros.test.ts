@@ -299,4 +299,69 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros command
       await client.close();
     }
   });
+
+  it("echo names an index past the end of an array instead of printing null", async () => {
+    const server = await play("rviz_satellite__sample.bag", { loop: true });
+    const run = await noros([
+      "echo",
+      "/gps/fix",
+      "-n",
+      "1",
+      "--fields",
+      "position_covariance[12]",
+      "--url",
+      server.url,
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(lines(run.stderr)).toEqual([
+      "noros echo: position_covariance[12]: index 12 is out of range (position_covariance has 9 elements in this message)",
+    ]);
+  });
+});
+
+describe("noros small usability points", () => {
+  it("ends a YAML error on its line and column, not on a dangling colon", async () => {
+    const run = await noros(["pub", "/x", "std_msgs/String", '{data: "a"']);
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toEqual([
+      "noros pub: the message is not valid YAML or JSON: Flow map must end with a } at line 1, column 11",
+    ]);
+  });
+
+  it("offers the closest command for a typo, and nothing for a stranger", async () => {
+    const typo = await noros(["eccho", "/x"]);
+    expect(typo.code).toBe(2);
+    expect(lines(typo.stderr)[0]).toBe(
+      'noros: unknown command "eccho"; did you mean "echo"? (commands: topics, echo, hz, pub, call, params, record, play)',
+    );
+    const stranger = await noros(["xyz"]);
+    expect(lines(stranger.stderr)[0]).toBe(
+      'noros: unknown command "xyz" (commands: topics, echo, hz, pub, call, params, record, play)',
+    );
+  });
+
+  it("keeps each --help example whole at 80 columns", async () => {
+    const columns = Object.getOwnPropertyDescriptor(process.stdout, "columns");
+    Object.defineProperty(process.stdout, "columns", { value: 80, configurable: true });
+    try {
+      for (const name of ["topics", "echo", "hz", "pub", "call", "params", "record", "play"]) {
+        const help = await noros([name, "--help"]);
+        const text = help.stdout;
+        const examples = text.slice(
+          text.indexOf("Examples:"),
+          text.indexOf("\n\n", text.indexOf("Examples:")),
+        );
+        const rows = lines(examples).slice(1);
+        expect(rows.length).toBeGreaterThan(0);
+        for (const row of rows) {
+          expect([name, row]).toEqual([name, expect.stringMatching(/^ {2}(# |noros )/)]);
+          expect(row.length).toBeLessThanOrEqual(80);
+        }
+      }
+    } finally {
+      if (columns !== undefined) Object.defineProperty(process.stdout, "columns", columns);
+      else delete (process.stdout as { columns?: number }).columns;
+    }
+  });
 });
