@@ -7,10 +7,13 @@
  * - `serverInfo` with `supportedEncodings: ["ros1"]` and the capabilities this server really
  *   implements (`clientPublish`, `parameters`, `parametersSubscribe`, `connectionGraph`).
  * - One channel per recorded topic and type: `encoding: "ros1"`, `schemaName`, the full schema
- *   text, and no `schemaEncoding` (as foxglove_bridge sends them).
- * - MessageData with the recorded receive time as timestamp, paced by the recording scaled by
- *   `rate` (`Infinity` = as fast as the subscribed clients take). Looping replays the same
- *   timestamps again.
+ *   text, and no `schemaEncoding` (as foxglove_bridge sends them). Topic names as the ROS master
+ *   knows them: a relative name in a bag (`imu`) is served as `/imu`.
+ * - MessageData with the replay time as timestamp: the recorded time with its offset from the
+ *   pass's first message divided by `rate`, paced accordingly (`Infinity` = as fast as the
+ *   subscribed clients take, with the recorded times). Looping replays the same timestamps again
+ *   (time jumps back, as with a simulator reset); with no client subscribed, the next pass waits
+ *   for one.
  * - A client subscribing mid-playback gets only messages played after it subscribed, as with
  *   foxglove_bridge, except on latched topics (`latching=1` in the bag connection or MCAP channel
  *   metadata, and `/tf_static` always): there each new subscriber first gets the last message
@@ -18,7 +21,8 @@
  * - Slow clients: paced playback never waits for a client; a client with more than 10 MB queued
  *   misses messages and gets a warning status (foxglove_bridge does the same). Unpaced playback
  *   waits instead until every subscriber has less than 1 MB queued, so nothing is lost.
- * - Published messages from clients are relayed to subscribers (see relay.ts); parameters live
+ * - Published messages from clients are relayed to subscribers (see relay.ts), stamped with the
+ *   replay clock; parameters live
  *   in memory (see parameters.ts); the connection graph lists recorded publishers (callerid).
  */
 import {
