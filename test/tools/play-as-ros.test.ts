@@ -118,7 +118,7 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")(
         encoding: "ros1",
         schemaName: "std_msgs/String",
         schema: "string data\n",
-      schemaEncoding: "ros1msg",
+        schemaEncoding: "ros1msg",
       });
       await listener.until(() => [...listener.channels.values()].some((c) => c.topic === "/note"));
       listener.subscribe("/note");
