@@ -156,5 +156,21 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")(
       await client.until(() => client.received.length >= 3);
       expect(server.stats().passes).toBeGreaterThanOrEqual(3);
     });
+
+    it("keeps serving while looping a one-message bag to a subscriber", async () => {
+      // One latched message, no duration: back-to-back passes would starve the event loop.
+      const server = await serve("matlab_rosbag__constants.bag", { loop: true, rate: 1 });
+      const client = await connect(server);
+      client.subscribe("/constants");
+      await server.subscribed("/constants");
+      server.start();
+      await client.until(() => client.received.length >= 3);
+      client.client.getParameters([], "alive");
+      await client.until(() =>
+        client.texts.some((t) => t.op === "parameterValues" && t.id === "alive"),
+      );
+      const times = new Set(client.received.map((m) => m.receiveTime));
+      expect(times.size).toBe(1); // every pass replays the recorded time
+    });
   },
 );

@@ -108,6 +108,8 @@ export const SUBSCRIBE_SETTLE_MS = 100;
 const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
 const UNPACED_HIGH_WATER_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 1000;
+/** Period of a looping recording whose messages all have one time. */
+const ZERO_SPAN_LOOP_MS = 100;
 
 interface LatchedMessage {
   receiveTime: bigint;
@@ -391,10 +393,14 @@ async function serve(
     while (!abort.signal.aborted) {
       pacer.restart();
       let inPass = 0;
+      let firstTime: bigint | undefined;
+      let lastTime: bigint | undefined;
       for await (const message of source.messages(topics)) {
         if (abort.signal.aborted) break;
         const channel = bySourceChannel.get(message.channelId);
         if (channel === undefined) continue;
+        firstTime ??= message.receiveTime;
+        lastTime = message.receiveTime;
         const delay = pacer.delayFor(message.receiveTime);
         if (delay >= 1) await sleep(delay, abort.signal);
         if (isUnpaced(rate)) {
@@ -421,6 +427,13 @@ async function serve(
       // Nobody listens: replaying a short bag over and over would only burn a core. The next
       // pass starts when a client subscribes again.
       await anySubscriber();
+      // The next pass follows the last message after the pass's mean gap, as if the recording
+      // went on; a pass without duration (one message, or all at one time) repeats at 10 Hz.
+      // Never back to back: a bag of a few milliseconds would otherwise keep the event loop from
+      // sending anything, or from seeing Ctrl-C.
+      const span = Number((lastTime ?? 0n) - (firstTime ?? 0n)) / 1e6;
+      const gapMs = span > 0 && inPass > 1 ? span / (inPass - 1) : ZERO_SPAN_LOOP_MS;
+      await sleep(Math.max(1, isUnpaced(rate) ? 0 : gapMs / rate), abort.signal);
     }
     return { messages, passes };
   }
