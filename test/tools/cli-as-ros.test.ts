@@ -13,7 +13,7 @@ import { codecs } from "../../generated";
 import { RosClient, type RosClientWarning } from "../../runtime/client";
 import { record, type RecordProgress } from "../../tools/record/recorder";
 import { until } from "../client/helpers/harness";
-import { startBridgeLikeServer, tempDir } from "./helpers";
+import { ProbeClient, startBridgeLikeServer, tempDir } from "./helpers";
 
 interface Run {
   code: number;
@@ -92,6 +92,26 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros command
     const hz = await noros(["hz", "imu", "--url", server.url, "--duration", "1"]);
     expect(hz.code).toBe(0);
     expect(hz.stdout).toContain("average rate");
+    const set = await noros(["params", "set", "max_speed", "0.5", "--url", server.url]);
+    expect([set.code, set.stdout]).toEqual([0, "0.5\n"]);
+    const get = await noros(["params", "get", "/max_speed", "--url", server.url]);
+    expect([get.code, get.stdout]).toEqual([0, "0.5\n"]);
+    // A raw client publishing under a relative name joins the global topic.
+    const raw = await ProbeClient.connect(server.url);
+    try {
+      raw.client.advertise({
+        topic: "imu",
+        encoding: "ros1",
+        schemaName: "sensor_msgs/Imu",
+        schema: "",
+        schemaEncoding: "ros1msg",
+      });
+      raw.client.getParameters([], "barrier");
+      await raw.until(() => raw.texts.some((t) => t.op === "parameterValues"));
+      expect([...raw.channels.values()].filter((c) => c.topic.endsWith("imu"))).toHaveLength(1);
+    } finally {
+      await raw.close();
+    }
     const privateName = await noros(["echo", "~imu", "--url", server.url]);
     expect(privateName.code).toBe(2);
     expect(lines(privateName.stderr)).toEqual([

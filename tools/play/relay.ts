@@ -8,6 +8,7 @@
 import { StatusLevel, type FoxgloveServer, type IWebSocket } from "@foxglove/ws-protocol";
 import type { WebSocket } from "ws";
 
+import { resolveName } from "../../runtime/client/names";
 import type { AdvertisedChannel, PlayClient } from "./clients";
 
 export interface RelayChannel {
@@ -83,17 +84,23 @@ export class PublishRelay {
         `cannot publish ${advertised.topic}: encoding "${advertised.encoding}" is not ros1`,
       );
     }
-    const existing = this.hooks.channelsForTopic(advertised.topic);
+    let topic: string;
+    try {
+      topic = resolveName(advertised.topic);
+    } catch (error) {
+      return fail(`cannot publish ${advertised.topic}: ${(error as Error).message}`);
+    }
+    const existing = this.hooks.channelsForTopic(topic);
     let channelId = existing.find((c) => c.schemaName === advertised.schemaName)?.id;
     if (channelId === undefined && existing.length > 0) {
       const types = existing.map((c) => c.schemaName).join(", ");
       return fail(
-        `cannot publish ${advertised.schemaName} on ${advertised.topic}: the topic has type ${types}`,
+        `cannot publish ${advertised.schemaName} on ${topic}: the topic has type ${types}`,
       );
     }
     if (channelId === undefined) {
       channelId = this.hooks.addChannel({
-        topic: advertised.topic,
+        topic,
         schemaName: advertised.schemaName,
         schema:
           advertised.schema !== undefined && advertised.schema !== ""
@@ -104,7 +111,7 @@ export class PublishRelay {
     }
     let routes = this.#routes.get(client.ws);
     if (routes === undefined) this.#routes.set(client.ws, (routes = new Map()));
-    routes.set(clientChannelId, { channelId, topic: advertised.topic, clientName: client.name });
+    routes.set(clientChannelId, { channelId, topic, clientName: client.name });
     this.#publishers.set(channelId, (this.#publishers.get(channelId) ?? 0) + 1);
   }
 
