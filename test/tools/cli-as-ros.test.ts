@@ -179,6 +179,8 @@ describeIf(sharedBagsDir() !== undefined, "needs ../shared/bags")("noros command
         calibration.url,
         "--latched",
         "robot_description",
+        "robot_measurement",
+        "robot_description",
       ]);
       expect([run.code, lines(run.stderr).pop()]).toEqual([0, expect.stringContaining("wrote 3")]);
       const replay = await startPlayServer({ file: first, port: 0, start: "manual" });

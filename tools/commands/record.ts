@@ -51,9 +51,11 @@ export const recordCommand = {
         describe: "overwrite the output file if it exists",
       })
       .option("latched", {
-        type: "array",
-        string: true,
-        describe: "topics to mark latched in the file (/tf_static always is)",
+        type: "string",
+        array: true,
+        // One topic per --latched, so that the topics to record after it stay positional.
+        nargs: 1,
+        describe: "a topic to mark latched in the file (repeatable; /tf_static always is)",
       })
       .option("duration", { type: "number", describe: "stop after this many seconds" })
       .option("limit", { type: "number", describe: "stop after this many messages" })
