@@ -22,8 +22,8 @@
  *   misses messages and gets a warning status (foxglove_bridge does the same). Unpaced playback
  *   waits instead until every subscriber has less than 1 MB queued, so nothing is lost.
  * - Published messages from clients are relayed to subscribers (see relay.ts), stamped with the
- *   replay clock; parameters live
- *   in memory (see parameters.ts); the connection graph lists recorded publishers (callerid).
+ *   replay clock; parameters live in memory (see parameters.ts); the connection graph lists
+ *   recorded publishers (callerid).
  */
 import {
   FoxgloveServer,
