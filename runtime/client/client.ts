@@ -165,9 +165,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   /**
-   * Resolves with the server's `serverInfo` once connected. Without reconnect, rejects when the
-   * attempt fails; with reconnect, keeps waiting through attempts for up to `timeoutMs`
-   * (default `connectTimeoutMs`, `Infinity` waits for ever), then rejects naming the last error.
+   * Resolves with the server's `serverInfo` once connected. Rejects at once when the first
+   * attempt fails (naming the URL and the cause); with `waitForServer`, keeps waiting through
+   * attempts for up to `timeoutMs` (default `connectTimeoutMs`, `Infinity` waits for ever), then
+   * rejects naming the last error.
    */
   async connected(options: { timeoutMs?: number } = {}): Promise<ServerInfo> {
     const timeoutMs = options.timeoutMs ?? this.#connectTimeoutMs;
@@ -220,7 +221,12 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       void this.#connection.close();
       const { retryInMs: _retry, ...final } = info;
       const hint = " (is the bridge running there? pass { waitForServer: true } to wait for it)";
-      info = final.error !== undefined ? { ...final, error: withHint(final.error, hint) } : final;
+      const error =
+        final.error ??
+        new Error(
+          `could not connect to ${this.url}: closed (code ${final.code}) before the server introduced itself`,
+        );
+      info = { ...final, error: withHint(error, hint) };
     }
     this.#resetServerState();
     const error = info.error;
