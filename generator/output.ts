@@ -15,7 +15,7 @@ import {
   statSync,
 } from "node:fs";
 import * as path from "node:path";
-import { GENERATED_MARK } from "./generate";
+import { GENERATED_MARK } from "./generate.js";
 
 function isGenerated(file: string): boolean {
   try {

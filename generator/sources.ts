@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { DefinitionProblem, MessageSpec } from "../runtime/schema/model";
-import { isValidBaseName, parseMessage } from "../runtime/schema/parse";
+import type { DefinitionProblem, MessageSpec } from "../runtime/schema/model.js";
+import { isValidBaseName, parseMessage } from "../runtime/schema/parse.js";
 
 export type DefinitionKind = "msg" | "srv" | "action";
 

@@ -4,10 +4,10 @@
  * restart, network drop, failed attempt) opens a new one after a backoff delay, until `close()`.
  * It knows nothing about the protocol's messages; the client rebuilds its state on each socket.
  */
-import { Backoff, type ReconnectOptions } from "./backoff";
-import { describeError } from "./errors";
-import { SUBPROTOCOLS } from "./protocol";
-import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from "./websocket";
+import { Backoff, type ReconnectOptions } from "./backoff.js";
+import { describeError } from "./errors.js";
+import { SUBPROTOCOLS } from "./protocol.js";
+import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from "./websocket.js";
 
 export interface SocketClosed {
   code: number;

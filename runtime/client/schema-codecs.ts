@@ -5,10 +5,10 @@
  * Compiled codecs are cached by type name and definition text: channel ids change between
  * bridge runs, definitions do not.
  */
-import { compileCodec } from "../codec/compile";
-import { findCodec } from "../codec/registry";
-import type { Codec } from "../codec/types";
-import { describeError } from "./errors";
+import { compileCodec } from "../codec/compile.js";
+import { findCodec } from "../codec/registry.js";
+import type { Codec } from "../codec/types.js";
+import { describeError } from "./errors.js";
 
 /** The generated codec differs from the advertised definition; the advertised one is used. */
 export interface SchemaMismatch {

@@ -15,7 +15,7 @@ import {
   type MessageSpec,
   type SourceRef,
   isBuiltin,
-} from "./model";
+} from "./model.js";
 
 /** genmsg `BASE_RESOURCE_NAME_LEGAL_CHARS_P`: field, constant, package and type base names. */
 const BASE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;

@@ -9,7 +9,7 @@ export {
   type TfWarning,
   type TfWarningCode,
   type WaitOptions,
-} from "./tf_buffer";
+} from "./tf_buffer.js";
 export {
   TransformListener,
   type TimeJumpEvent,
@@ -17,7 +17,7 @@ export {
   type TfClient,
   type TfSubscription,
   type TransformListenerOptions,
-} from "./transform_listener";
+} from "./transform_listener.js";
 export {
   TransformError,
   LookupError,
@@ -27,7 +27,7 @@ export {
   TransformTimeoutError,
   type ExtrapolationDirection,
   type TransformQuery,
-} from "./errors";
+} from "./errors.js";
 export type {
   Header,
   HeaderInput,
@@ -46,4 +46,4 @@ export type {
   Vector3,
   Vector3Stamped,
   Vector3StampedInput,
-} from "./messages";
+} from "./messages.js";

@@ -17,9 +17,9 @@
  * times. Only /tf counts: a latched /tf_static message reaches a new subscriber with its old
  * receive time, which is no jump.
  */
-import { TypedEmitter } from "../client/events";
-import type { TfBuffer } from "./tf_buffer";
-import type { TFMessageInput } from "./messages";
+import { TypedEmitter } from "../client/events.js";
+import type { TfBuffer } from "./tf_buffer.js";
+import type { TFMessageInput } from "./messages.js";
 
 export interface TfSubscription {
   unsubscribe(): void;

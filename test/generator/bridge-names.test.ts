@@ -6,10 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../generator/cli";
-import { codecs } from "../../generated";
-import { startBridgeLikeServer } from "../tools/helpers";
-import { runCli } from "../helpers/cli";
+import { main } from "../../generator/cli.js";
+import { codecs } from "../../generated/index.js";
+import { startBridgeLikeServer } from "../tools/helpers.js";
+import { runCli } from "../helpers/cli.js";
 
 const root = path.resolve(__dirname, "..", "..");
 

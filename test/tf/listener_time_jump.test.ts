@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 
-import { RosClient } from "../../runtime/client";
+import { RosClient } from "../../runtime/client/index.js";
 import {
   TfBuffer,
   TransformError,
@@ -14,10 +14,10 @@ import {
   type TimeJumpEvent,
   type TfWarning,
   type TransformStamped,
-} from "../../runtime/tf";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { until } from "../client/helpers/harness";
-import { describeIf, sharedBagsDir } from "../helpers/env";
+} from "../../runtime/tf/index.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { until } from "../client/helpers/harness.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
 
 const bagsDir = sharedBagsDir();
 

@@ -6,14 +6,14 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../tools/cli";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { describeIf, sharedBagsDir } from "../helpers/env";
-import { codecs } from "../../generated";
-import { RosClient, type RosClientWarning } from "../../runtime/client";
-import { record, type RecordProgress } from "../../tools/record/recorder";
-import { until } from "../client/helpers/harness";
-import { ProbeClient, startBridgeLikeServer, tempDir } from "./helpers";
+import { main } from "../../tools/cli.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
+import { codecs } from "../../generated/index.js";
+import { RosClient, type RosClientWarning } from "../../runtime/client/index.js";
+import { record, type RecordProgress } from "../../tools/record/recorder.js";
+import { until } from "../client/helpers/harness.js";
+import { ProbeClient, startBridgeLikeServer, tempDir } from "./helpers.js";
 
 interface Run {
   code: number;

@@ -6,9 +6,9 @@
  */
 import * as path from "node:path";
 
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { describeIf, sharedBagsDir } from "../helpers/env";
-import { ProbeClient } from "./helpers";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
+import { ProbeClient } from "./helpers.js";
 
 const bagsDir = sharedBagsDir() ?? "";
 

@@ -4,10 +4,10 @@
  * and check typed-in messages), waiting for a topic or service to be advertised, and one-line
  * user errors for connection problems.
  */
-import { RosClient, RosClientError } from "../../runtime/client";
-import { resolveName } from "../../runtime/client/names";
-import { UserError, errorMessage } from "../errors";
-import { normalizeBridgeUrl } from "./connection";
+import { RosClient, RosClientError } from "../../runtime/client/index.js";
+import { resolveName } from "../../runtime/client/names.js";
+import { UserError, errorMessage } from "../errors.js";
+import { normalizeBridgeUrl } from "./connection.js";
 
 export interface TopicSchema {
   readonly topic: string;

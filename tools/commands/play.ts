@@ -2,9 +2,9 @@
 import * as path from "node:path";
 import type { Argv } from "yargs";
 
-import { globalName } from "../bridge/session";
-import { startPlayServer, type PlayStart } from "../play/server";
-import { aborted, line, type CliIO } from "./common";
+import { globalName } from "../bridge/session.js";
+import { startPlayServer, type PlayStart } from "../play/server.js";
+import { aborted, line, type CliIO } from "./common.js";
 
 interface PlayArgs {
   file: string;

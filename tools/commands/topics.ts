@@ -1,8 +1,8 @@
 /** `noros topics`: the topics a bridge advertises, their types and (where it tells) publishers. */
 import type { Argv } from "yargs";
 
-import { connectBridge } from "../bridge/connection";
-import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { connectBridge } from "../bridge/connection.js";
+import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface TopicsArgs extends BridgeArgs {
   json: boolean;

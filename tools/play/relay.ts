@@ -8,8 +8,8 @@
 import { StatusLevel, type FoxgloveServer, type IWebSocket } from "@foxglove/ws-protocol";
 import type { WebSocket } from "ws";
 
-import { resolveName } from "../../runtime/client/names";
-import type { AdvertisedChannel, PlayClient } from "./clients";
+import { resolveName } from "../../runtime/client/names.js";
+import type { AdvertisedChannel, PlayClient } from "./clients.js";
 
 export interface RelayChannel {
   readonly id: number;

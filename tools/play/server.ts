@@ -35,13 +35,13 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 
-import { resolveName } from "../../runtime/client/names";
-import { UserError } from "../errors";
-import { openMessageSource, type MessageSource, type SourceChannel } from "../sources";
-import { ClientTracker, type PlayClient } from "./clients";
-import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing";
-import { ParameterStore } from "./parameters";
-import { PublishRelay, type RelayChannel } from "./relay";
+import { resolveName } from "../../runtime/client/names.js";
+import { UserError } from "../errors.js";
+import { openMessageSource, type MessageSource, type SourceChannel } from "../sources/index.js";
+import { ClientTracker, type PlayClient } from "./clients.js";
+import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing.js";
+import { ParameterStore } from "./parameters.js";
+import { PublishRelay, type RelayChannel } from "./relay.js";
 
 export type PlayStart = "now" | "on-subscribe" | "manual";
 

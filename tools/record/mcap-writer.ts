@@ -11,7 +11,7 @@ import { McapWriter } from "@mcap/core";
 import { FileHandleWritable } from "@mcap/nodejs";
 import { open, rename, type FileHandle } from "node:fs/promises";
 
-import { UserError, errorMessage } from "../errors";
+import { UserError, errorMessage } from "../errors.js";
 
 export interface RecordedChannel {
   readonly topic: string;

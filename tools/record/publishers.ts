@@ -6,7 +6,7 @@
  * (foxglove_bridge sends an empty graph to its very first subscriber and the whole graph on its
  * next discovery cycle), leaves channels recorded before it without callerid.
  */
-import { connectBridge, type BridgeConnection } from "../bridge/connection";
+import { connectBridge, type BridgeConnection } from "../bridge/connection.js";
 
 interface GraphUpdate {
   publishedTopics?: { name: string; publisherIds: string[] }[];

@@ -12,12 +12,12 @@
  */
 import { existsSync } from "node:fs";
 
-import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client";
-import { normalizeBridgeUrl } from "../bridge/connection";
-import { connectionProblem, globalName } from "../bridge/session";
-import { UserError } from "../errors";
-import { McapRecordingWriter } from "./mcap-writer";
-import { TopicPublishers } from "./publishers";
+import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client/index.js";
+import { normalizeBridgeUrl } from "../bridge/connection.js";
+import { connectionProblem, globalName } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { McapRecordingWriter } from "./mcap-writer.js";
+import { TopicPublishers } from "./publishers.js";
 
 export interface RecordProgress {
   readonly messages: number;

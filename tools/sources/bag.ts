@@ -2,18 +2,18 @@
  * ROS bag 2.0 files (plain, bz2 or lz4 chunks) through @foxglove/rosbag, messages left raw.
  */
 import { Bag } from "@foxglove/rosbag";
-import { FileReader } from "@foxglove/rosbag/node";
+import { FileReader } from "@foxglove/rosbag/node.js";
 
-import { errorMessage } from "../errors";
-import { bagDecompressHandlers } from "./decompress";
-import { SourceError } from "./errors";
+import { errorMessage } from "../errors.js";
+import { bagDecompressHandlers } from "./decompress.js";
+import { SourceError } from "./errors.js";
 import type {
   MessageSource,
   MessageSourceReadOptions,
   SkippedChannel,
   SourceChannel,
   SourceMessage,
-} from "./types";
+} from "./types.js";
 
 function toNs(time: { sec: number; nsec: number }): bigint {
   return BigInt(time.sec) * 1_000_000_000n + BigInt(time.nsec);

@@ -3,7 +3,7 @@
  * one bounds check), which message types can be inlined as object literals, and the least number
  * of bytes an element occupies (so an array count can be checked before allocating).
  */
-import type { ResolvedField, ResolvedType } from "../../schema/model";
+import type { ResolvedField, ResolvedType } from "../../schema/model.js";
 
 /** Wire size of fixed-size builtins; `string` is variable. */
 export const BUILTIN_SIZE: Readonly<Record<string, number>> = {
