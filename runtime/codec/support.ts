@@ -12,7 +12,14 @@ import * as define from "./define.js";
 import * as registry from "./registry.js";
 
 export type { Fields } from "./writer.js";
-export type { Codec, Time, Duration, MessageTypeMap, ServiceTypeMap, TopicTypeMap } from "./types.js";
+export type {
+  Codec,
+  Time,
+  Duration,
+  MessageTypeMap,
+  ServiceTypeMap,
+  TopicTypeMap,
+} from "./types.js";
 export type Reader = reader.Reader;
 export type Writer = writer.Writer;
 

@@ -35,7 +35,12 @@ import {
   type CacheMiss,
   type LinkCache,
 } from "./time_cache.js";
-import { connectivityError, extrapolationError, frameIdError, loopError } from "./tf2_error_texts.js";
+import {
+  connectivityError,
+  extrapolationError,
+  frameIdError,
+  loopError,
+} from "./tf2_error_texts.js";
 import { TransformAccum, WalkEnding } from "./transform_accum.js";
 import {
   insertRejection,

@@ -17,7 +17,12 @@ import type {
   Vector3Stamped,
   Vector3StampedInput,
 } from "./messages.js";
-import { BufferCore, makeTransformStamped, stripSlash, type TfBufferOptions } from "./buffer_core.js";
+import {
+  BufferCore,
+  makeTransformStamped,
+  stripSlash,
+  type TfBufferOptions,
+} from "./buffer_core.js";
 import { formatFixed9, timeToSec } from "./time.js";
 
 export {

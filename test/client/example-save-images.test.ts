@@ -6,7 +6,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { imageFileName, main, saveCompressedImages } from "../../examples/save-compressed-images.js";
+import {
+  imageFileName,
+  main,
+  saveCompressedImages,
+} from "../../examples/save-compressed-images.js";
 import type { Time } from "../../runtime/codec/types.js";
 import { describeIf, sharedBagsDir } from "../helpers/env.js";
 import { fromGoldenJson, GOLDEN_DIR, readJsonl } from "../helpers/golden.js";

@@ -9,7 +9,11 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 
 import { main } from "../../tools/cli.js";
-import { startPlayServer, type PlayServer, type PlayServerOptions } from "../../tools/play/server.js";
+import {
+  startPlayServer,
+  type PlayServer,
+  type PlayServerOptions,
+} from "../../tools/play/server.js";
 import { describeIf } from "../helpers/env.js";
 import {
   ProbeClient,

@@ -11,7 +11,13 @@ import { UserError } from "../../tools/errors.js";
 import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
 import { SourceError } from "../../tools/sources/index.js";
 import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env.js";
-import { ProbeClient, canMakeRecordings, makeRecordings, sha1, type Recordings } from "./helpers.js";
+import {
+  ProbeClient,
+  canMakeRecordings,
+  makeRecordings,
+  sha1,
+  type Recordings,
+} from "./helpers.js";
 
 describeIf(canMakeRecordings, "needs Debian python3-rosbag")("noros play", () => {
   let rec: Recordings;

@@ -12,7 +12,12 @@
  */
 import { existsSync } from "node:fs";
 
-import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client/index.js";
+import {
+  ANY_TYPE,
+  RosClient,
+  type MessageInfo,
+  type RosClientError,
+} from "../../runtime/client/index.js";
 import { normalizeBridgeUrl } from "../bridge/connection.js";
 import { connectionProblem, globalName } from "../bridge/session.js";
 import { UserError } from "../errors.js";
