@@ -93,7 +93,8 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const client = new RosClient(args.url, { reconnect: true });
+  // Wait for a bridge that is not up yet (reconnecting after a drop is on by default).
+  const client = new RosClient(args.url, { waitForServer: true });
   client.on("error", (error) => console.error(`error: ${error.message}`));
   client.on("warning", (warning) => console.error(`warning: ${warning.message}`));
   client.on("disconnect", () => console.error("disconnected; reconnecting..."));

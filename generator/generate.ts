@@ -8,6 +8,7 @@ import { DefinitionError } from "../runtime/schema/model.js";
 import { TypeSet } from "../runtime/schema/resolve.js";
 import { Layouts } from "../runtime/codec/emit/layout.js";
 import { md5Hex } from "../runtime/schema/md5.js";
+import { resolveName } from "../runtime/client/names.js";
 import { findDefinitionFiles, loadDefinitions, type LoadedService } from "./sources.js";
 import { parseFullDefinition } from "../runtime/schema/full-text.js";
 import { ModuleNames } from "./naming.js";
@@ -264,10 +265,12 @@ function addLiveSchemas(
   };
   for (const channel of [...live.channels].sort((a, b) => (a.topic < b.topic ? -1 : 1))) {
     const what = `topic ${channel.topic}`;
+    // The key a client subscribes with: the global name (a server may advertise `imu`).
+    const topic = resolveName(channel.topic);
     if (channel.schema.trim() === "") {
       const local = types.spec(channel.schemaName);
       if (local !== undefined) {
-        topics.set(channel.topic, channel.schemaName);
+        topics.set(topic, channel.schemaName);
         // A type without fields (std_msgs/Empty) has an empty definition: nothing to report.
         if (local.fields.length === 0 && local.constants.length === 0) continue;
         warnings.push(
@@ -280,8 +283,7 @@ function addLiveSchemas(
       }
       continue;
     }
-    if (addText(channel.schemaName, channel.schema, what))
-      topics.set(channel.topic, channel.schemaName);
+    if (addText(channel.schemaName, channel.schema, what)) topics.set(topic, channel.schemaName);
   }
   for (const service of [...live.services].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const what = `service ${service.name}`;

@@ -78,8 +78,50 @@ interface Parsed {
   selected: { command: Command; args: unknown } | undefined;
 }
 
+/** Help text width: the terminal's, at most 100 columns. */
+function helpWidth(): number {
+  return Math.min(100, process.stdout.columns ?? 100);
+}
+
+/**
+ * Below 100 columns yargs squeezes examples into a narrow command column and breaks commands
+ * across lines. There each example becomes a `# description` line followed by the whole command
+ * on a line of its own, which still copies and pastes.
+ */
+function examplesOnTheirOwnLines(y: Argv, width: number): Argv {
+  if (width >= 100) return y;
+  const example = y.example.bind(y) as (command: string, description: string) => Argv;
+  const oneExample = (command: string, description?: string): Argv => {
+    if (description !== undefined && description !== "") example(`# ${description}`, "");
+    return example(command, "");
+  };
+  return Object.assign(y, { example: oneExample });
+}
+
+/** Commands close to `name` (a typo: one edit per three letters), closest first. */
+function similarNames(name: string, names: string[]): string[] {
+  const distance = (a: string, b: string): number => {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const current = [i];
+      for (let j = 1; j <= b.length; j++) {
+        const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+        current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+      }
+      previous = current;
+    }
+    return previous[b.length]!;
+  };
+  return names
+    .map((candidate) => ({ candidate, d: distance(name, candidate) }))
+    .filter(({ d }) => d <= Math.max(1, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d)
+    .map(({ candidate }) => candidate);
+}
+
 function parse(argv: string[], io: CliIO, version: string): Promise<Parsed> {
   let selected: Parsed["selected"];
+  const width = helpWidth();
   const parser = yargs(argv)
     .scriptName("noros")
     .usage(
@@ -91,13 +133,13 @@ function parse(argv: string[], io: CliIO, version: string): Promise<Parsed> {
     .help()
     .alias("help", "h")
     .version(version)
-    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .wrap(width)
     .epilog("Run `noros <command> --help` for a command's options and examples.");
   for (const command of COMMANDS) {
     parser.command(
       command.command,
       command.describe,
-      (y) => command.builder(y, io.env),
+      (y) => command.builder(examplesOnTheirOwnLines(y, width), io.env),
       (args) => {
         selected = { command, args };
       },
@@ -124,8 +166,12 @@ export async function main(
   try {
     const first = argv[0];
     if (first !== undefined && !first.startsWith("-") && name === undefined) {
-      const names = COMMANDS.map((c) => c.command.split(" ")[0]).join(", ");
-      io.stderr.write(`noros: unknown command "${first}" (commands: ${names})\n`);
+      const names = COMMANDS.map((c) => c.command.split(" ")[0]!);
+      const similar = similarNames(first, names);
+      const guess = similar.length > 0 ? `; did you mean "${similar[0]}"?` : "";
+      io.stderr.write(
+        `noros: unknown command "${first}"${guess} (commands: ${names.join(", ")})\n`,
+      );
       io.stderr.write("Run `noros --help` for usage.\n");
       return 2;
     }

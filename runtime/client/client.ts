@@ -14,6 +14,7 @@
 import type { Encodable, TopicMessage, TopicTypeMap } from "../codec/types.js";
 import { MessageIterator } from "./bounded-queue.js";
 import { Connection, type SocketClosed } from "./connection.js";
+import { resolveName } from "./names.js";
 import { ANY_TYPE, type ClientContext } from "./context.js";
 import { describeError, RosClientError } from "./errors.js";
 import { TypedEmitter } from "./events.js";
@@ -77,6 +78,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly url: string;
   readonly #connection: Connection;
   readonly #reconnect: boolean;
+  readonly #waitForServer: boolean;
   readonly #messageBufferSize: number;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
@@ -110,6 +112,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.url = url;
     const reconnect = options.reconnect ?? true;
     this.#reconnect = reconnect !== false;
+    this.#waitForServer = options.waitForServer ?? false;
     this.#messageBufferSize = positiveInteger(
       options.messageBufferSize ?? 100,
       "messageBufferSize",
@@ -132,7 +135,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     for (const codec of Symbol.iterator in given ? given : Object.values(given)) {
       ctx.codecs.use(messageRef(codec, "RosClient options.codecs").codec ?? codec);
     }
-    this.#subscriptions = new Subscriptions(ctx);
+    this.#subscriptions = new Subscriptions(ctx, options.unadvertisedWarningMs ?? 5000);
     this.#publishers = new Publishers(ctx, {
       queueSize: positiveInteger(options.publishQueueSize ?? 100, "publishQueueSize"),
       // Without reconnect, a lost connection is final: publishing then fails loudly.
@@ -171,9 +174,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   /**
-   * Resolves with the server's `serverInfo` once connected. Without reconnect, rejects when the
-   * attempt fails; with reconnect, keeps waiting through attempts for up to `timeoutMs`
-   * (default `connectTimeoutMs`, `Infinity` waits for ever), then rejects naming the last error.
+   * Resolves with the server's `serverInfo` once connected. Rejects at once when the first
+   * attempt fails (naming the URL and the cause); with `waitForServer`, keeps waiting through
+   * attempts for up to `timeoutMs` (default `connectTimeoutMs`, `Infinity` waits for ever), then
+   * rejects naming the last error.
    */
   async connected(options: { timeoutMs?: number } = {}): Promise<ServerInfo> {
     const timeoutMs = options.timeoutMs ?? this.#connectTimeoutMs;
@@ -216,8 +220,23 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.#reportedConnectionError = undefined;
   }
 
-  #onSocketClosed(info: SocketClosed): void {
+  #onSocketClosed(closed: SocketClosed): void {
     const wasReady = this.#ready;
+    let info = closed;
+    if (!this.#everConnected && !this.#waitForServer && info.retryInMs !== undefined) {
+      // The very first attempt failed: a wrong URL or port, or a bridge that is not running.
+      // Say so at once instead of retrying until connected() times out; `waitForServer` is for
+      // starting before the bridge. Reconnecting applies once a connection has worked.
+      void this.#connection.close();
+      const { retryInMs: _retry, ...final } = info;
+      const hint = " (is the bridge running there? pass { waitForServer: true } to wait for it)";
+      const error =
+        final.error ??
+        new Error(
+          `could not connect to ${this.url}: closed (code ${final.code}) before the server introduced itself`,
+        );
+      info = { ...final, error: withHint(error, hint) };
+    }
     this.#resetServerState();
     const error = info.error;
     if (error !== undefined) this.#lastConnectionError = error;
@@ -473,13 +492,13 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (typeof cb !== "function") {
       throw new TypeError(`subscribe(${JSON.stringify(topic)}): the callback is missing`);
     }
-    return this.#subscriptions.add(topic, datatype, undefined, cb);
+    return this.#subscriptions.add(resolveName(topic), datatype, undefined, cb);
   }
 
   /** Like `subscribe`, without decoding: the ROS 1 serialized bytes (e.g. to record a bag). */
   subscribeRaw(topic: string, datatype: string, callback: RawMessageCallback): Subscription {
     this.#assertOpen();
-    return this.#subscriptions.add(topic, datatype, callback, undefined);
+    return this.#subscriptions.add(resolveName(topic), datatype, callback, undefined);
   }
 
   /**
@@ -531,11 +550,12 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * compiled from a definition the server already advertises for that type.
    */
   async advertise<K extends MessageTypeRef>(
-    topic: string,
+    topicName: string,
     type: K,
     options: AdvertiseOptions = {},
   ): Promise<Publisher<MessageOfRef<K>>> {
     this.#assertOpen();
+    const topic = resolveName(topicName);
     const datatype = this.#typeName(type, `advertise(${JSON.stringify(topic)})`);
     const info = await this.connected();
     const context = { topic, datatype };
@@ -569,12 +589,13 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
    * `connection` (lost during the call), `request` (type mismatch, bad request), `schema`.
    */
   async callService<K extends ServiceTypeRef>(
-    name: string,
+    serviceName: string,
     type: K,
     request: Encodable<ServiceRequestOf<K>>,
     options: RequestOptions = {},
   ): Promise<ServiceResponseOf<K>> {
     this.#assertOpen();
+    const name = resolveName(serviceName);
     const ref = serviceRef(type, `callService(${JSON.stringify(name)})`);
     const datatype = ref.datatype;
     if (ref.codecs !== undefined) {
@@ -729,6 +750,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       }),
     );
   }
+}
+
+function withHint(error: Error, hint: string): Error {
+  return new Error(`${error.message}${hint}`, { cause: error });
 }
 
 function positiveInteger(value: number, name: string): number {

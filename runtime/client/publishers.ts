@@ -135,11 +135,17 @@ export class Publishers {
     if (!this.#ctx.ready) return;
     const pending = publishers.filter((p) => p.active && !p.advertised);
     if (pending.length === 0) return;
+    // The definition goes along (protocol fields `schema`/`schemaEncoding`): foxglove_bridge for
+    // ROS 1 reads only the type name and ignores them, but a server that relays or records
+    // client publishes (noros play, other clients' subscriptions) needs it for a custom type.
     const channels = pending.map((p) => ({
       id: p.channelId,
       topic: p.topic,
       encoding: MESSAGE_ENCODING,
       schemaName: p.datatype,
+      ...(p.codec.definition !== ""
+        ? { schema: p.codec.definition, schemaEncoding: "ros1msg" }
+        : {}),
     }));
     if (!this.#ctx.send(JSON.stringify({ op: "advertise", channels }))) return;
     for (const publisher of pending) {

@@ -26,6 +26,8 @@ interface Subscriber {
   active: boolean;
   /** Channels whose type did not match, already reported (reported once per channel). */
   mismatchReported: Set<number>;
+  /** Pending check that the topic is advertised (see `unadvertisedWarningMs`). */
+  advertisedCheck: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** A channel the server advertised on the current socket. */
@@ -48,8 +50,11 @@ export class Subscriptions {
   /** Ids below this belong to earlier sockets; from here to `#nextSubscriptionId`, this one's. */
   #firstIdOfSocket = 1;
 
-  constructor(ctx: ClientContext) {
+  readonly #unadvertisedWarningMs: number;
+
+  constructor(ctx: ClientContext, unadvertisedWarningMs = 5000) {
     this.#ctx = ctx;
+    this.#unadvertisedWarningMs = unadvertisedWarningMs;
   }
 
   add(
@@ -65,7 +70,9 @@ export class Subscriptions {
       decoded,
       active: true,
       mismatchReported: new Set(),
+      advertisedCheck: undefined,
     };
+    this.#checkAdvertisedLater(subscriber);
     let set = this.#byTopic.get(topic);
     if (set === undefined) {
       set = new Set();
@@ -79,12 +86,36 @@ export class Subscriptions {
       unsubscribe: () => {
         if (!subscriber.active) return;
         subscriber.active = false;
+        clearTimeout(subscriber.advertisedCheck);
         const current = this.#byTopic.get(topic);
         current?.delete(subscriber);
         if (current?.size === 0) this.#byTopic.delete(topic);
         this.#refreshTopic(topic);
       },
     };
+  }
+
+  /**
+   * Warns once when the subscriber's topic is still not advertised after the delay, as
+   * `rostopic echo` warns that a topic "does not appear to be published yet": a typo or a node
+   * that is not running would otherwise look like a silent, endless wait.
+   */
+  #checkAdvertisedLater(subscriber: Subscriber): void {
+    const delay = this.#unadvertisedWarningMs;
+    if (!Number.isFinite(delay)) return;
+    subscriber.advertisedCheck = setTimeout(() => {
+      subscriber.advertisedCheck = undefined;
+      if (!subscriber.active) return;
+      // Not connected: the connection problem is reported on its own; check once connected.
+      if (!this.#ctx.ready) return this.#checkAdvertisedLater(subscriber);
+      const topic = subscriber.topic;
+      if ([...this.#channels.values()].some((c) => c.channel.topic === topic)) return;
+      this.#ctx.warn({
+        kind: "unadvertised",
+        topic,
+        message: `subscribed to ${topic}, but the server does not advertise it (after ${delay} ms); still waiting for it`,
+      });
+    }, delay);
   }
 
   /** Channels the server advertises on the current socket. */
@@ -146,7 +177,12 @@ export class Subscriptions {
 
   /** The client closed: no subscriber gets anything more. */
   closeAll(): void {
-    for (const set of this.#byTopic.values()) for (const s of set) s.active = false;
+    for (const set of this.#byTopic.values()) {
+      for (const s of set) {
+        s.active = false;
+        clearTimeout(s.advertisedCheck);
+      }
+    }
     this.#byTopic.clear();
   }
 

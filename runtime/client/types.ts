@@ -120,7 +120,7 @@ export interface StatusEvent {
   id?: string;
 }
 export interface RosClientWarning {
-  kind: "schema-mismatch" | "schema" | "protocol";
+  kind: "schema-mismatch" | "schema" | "protocol" | "unadvertised";
   message: string;
   topic?: string;
   service?: string;
@@ -158,8 +158,23 @@ export interface RosClientEvents {
 }
 
 export interface RosClientOptions {
-  /** Reconnect with backoff after the socket closes. Default true. */
+  /**
+   * Reconnect with backoff after a working connection is lost (bridge restart, network drop).
+   * Default true.
+   */
   reconnect?: boolean | ReconnectOptions;
+  /**
+   * Keep trying when the first connection fails (the bridge is not up yet), until `connected()`
+   * times out. Default false: the first failure (wrong URL or port, no bridge running) ends the
+   * client at once and `connected()` rejects naming the URL and the cause.
+   */
+  waitForServer?: boolean;
+  /**
+   * Warn (a `warning` event of kind `unadvertised`) when a subscribed topic is still not
+   * advertised this long after connecting, as `rostopic echo` does. Default 5000 ms; `Infinity`
+   * turns it off.
+   */
+  unadvertisedWarningMs?: number;
   /** WebSocket implementation; default: the global one, else the `ws` package. */
   WebSocket?: WebSocketConstructor;
   /** Per publisher, messages kept while disconnected. Default 100. */

@@ -12,6 +12,8 @@ export {
 } from "./tf_buffer.js";
 export {
   TransformListener,
+  type TimeJumpEvent,
+  type TransformListenerEvents,
   type TfClient,
   type TfSubscription,
   type TransformListenerOptions,

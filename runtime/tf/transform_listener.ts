@@ -8,7 +8,16 @@
  * older than what it holds), so the listener drops the buffer's dynamic data and subscribes
  * afresh: the bridge delivers the latched /tf_static to each new subscriber, so the statics are
  * read again.
+ *
+ * Time going back (a looping replay, a simulator reset, `/use_sim_time` restarting) is handled as
+ * tf2_ros does ("Detected jump back in time. Clearing TF buffer."): when a /tf message arrives
+ * with a receive time (the bridge's clock, the replay time for `noros play`) earlier than the
+ * previous one, the buffer's dynamic data is cleared, so the new time line is not ignored as
+ * "data from the past" and lookups follow the replay. The listener emits `jumpBack` with both
+ * times. Only /tf counts: a latched /tf_static message reaches a new subscriber with its old
+ * receive time, which is no jump.
  */
+import { TypedEmitter } from "../client/events.js";
 import type { TfBuffer } from "./tf_buffer.js";
 import type { TFMessageInput } from "./messages.js";
 
@@ -44,13 +53,25 @@ export interface TransformListenerOptions {
   clearOnReconnect?: boolean;
 }
 
-export class TransformListener {
+/** `jumpBack`: time went back from `fromNs` to `toNs` (receive times); the buffer was cleared. */
+export interface TimeJumpEvent {
+  readonly fromNs: bigint;
+  readonly toNs: bigint;
+}
+
+export interface TransformListenerEvents {
+  jumpBack: (event: TimeJumpEvent) => void;
+}
+
+export class TransformListener extends TypedEmitter<TransformListenerEvents> {
   private readonly tfTopic: string;
   private readonly tfStaticTopic: string;
   private readonly datatype: string;
   private readonly clearOnReconnect: boolean;
   private subscriptions: TfSubscription[] = [];
   private closed = false;
+  /** Receive time of the last /tf message: the clock a backward jump is detected on. */
+  private lastTfTimeNs: bigint | undefined;
   private readonly onReconnect = (): void => this.resubscribe();
 
   constructor(
@@ -58,6 +79,7 @@ export class TransformListener {
     readonly buffer: TfBuffer,
     options: TransformListenerOptions = {},
   ) {
+    super();
     this.tfTopic = options.tfTopic ?? "/tf";
     this.tfStaticTopic = options.tfStaticTopic ?? "/tf_static";
     this.datatype = options.datatype ?? "*";
@@ -68,13 +90,26 @@ export class TransformListener {
 
   private subscribe(): void {
     const make = (topic: string, isStatic: boolean): TfSubscription =>
-      this.client.subscribe(topic, this.datatype, (message) => {
+      this.client.subscribe(topic, this.datatype, (message, receiveTimeNs) => {
         if (this.closed) return;
+        if (!isStatic) this.checkTime(receiveTimeNs);
         // setTransforms reports (through the buffer's onWarning) anything that is not a
         // TFMessage, naming the topic as the authority; it never throws.
         this.buffer.setTransforms(message as TFMessageInput, topic, isStatic);
       });
     this.subscriptions = [make(this.tfTopic, false), make(this.tfStaticTopic, true)];
+  }
+
+  private checkTime(receiveTimeNs: bigint): void {
+    const last = this.lastTfTimeNs;
+    this.lastTfTimeNs = receiveTimeNs;
+    if (last === undefined || receiveTimeNs >= last) return;
+    this.buffer.clear();
+    const event = { fromNs: last, toNs: receiveTimeNs };
+    if (!this.emit("jumpBack", event)) {
+      const back = Number(last - receiveTimeNs) / 1e9;
+      console.warn(`Detected jump back in time of ${back}s. Clearing TF buffer.`);
+    }
   }
 
   private unsubscribe(): void {
@@ -86,6 +121,8 @@ export class TransformListener {
   private resubscribe(): void {
     if (this.closed) return;
     this.unsubscribe();
+    // The other side may have restarted with another clock: no jump across a reconnect.
+    this.lastTfTimeNs = undefined;
     if (this.clearOnReconnect) this.buffer.clear();
     this.subscribe();
   }

@@ -176,9 +176,22 @@ describe("reconnect", () => {
     });
   });
 
-  it("waits for a bridge that is not up yet, and names the last error on timeout", async () => {
+  it("by default fails at once, clearly, when the first connection fails (wrong port)", async () => {
     const port = await freePort();
     const { client, events } = newClient(`ws://127.0.0.1:${port}`);
+    clients.push(client);
+    // No timeout given: the default (10 s) would outlast the test if the client kept retrying.
+    await expect(client.connected()).rejects.toThrow(
+      `could not connect to ws://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} ` +
+        "(is the bridge running there? pass { waitForServer: true } to wait for it)",
+    );
+    expect(client.state).toBe("closed");
+    expect(events.errors.filter((e) => e.kind === "connection")).toHaveLength(1);
+  });
+
+  it("with waitForServer, waits for a bridge that is not up yet, and names the last error on timeout", async () => {
+    const port = await freePort();
+    const { client, events } = newClient(`ws://127.0.0.1:${port}`, { waitForServer: true });
     clients.push(client);
     const error = (await client.connected({ timeoutMs: 200 }).then(
       () => new Error("connected unexpectedly"),
@@ -260,7 +273,7 @@ describe("reconnect", () => {
 
   it("close() stops reconnecting and leaves no timers behind", async () => {
     const port = await freePort();
-    const { client } = newClient(`ws://127.0.0.1:${port}`);
+    const { client } = newClient(`ws://127.0.0.1:${port}`, { waitForServer: true });
     await sleep(60);
     await client.close();
     expect(client.state).toBe("closed");

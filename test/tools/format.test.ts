@@ -228,7 +228,9 @@ describe("field paths", () => {
     expect(selectField(message, parseFieldPath("items[1].name"))).toBe("b");
     expect(selectField(message, parseFieldPath("items.0.v"))).toBe(1);
     expect(selectField(message, parseFieldPath("pair[1]"))).toBe(4);
-    expect(selectField(message, parseFieldPath("items[5].name"))).toBeUndefined();
+    expect(() => selectField(message, parseFieldPath("items[5].name"))).toThrow(
+      "items[5].name: index 5 is out of range (items has 2 elements in this message)",
+    );
     for (const bad of ["", "a..b", "0.a", "a[x]", "a b"])
       expect(() => parseFieldPath(bad)).toThrow(UserError);
   });

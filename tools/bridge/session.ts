@@ -5,6 +5,7 @@
  * user errors for connection problems.
  */
 import { RosClient, RosClientError } from "../../runtime/client/index.js";
+import { resolveName } from "../../runtime/client/names.js";
 import { UserError, errorMessage } from "../errors.js";
 import { normalizeBridgeUrl } from "./connection.js";
 
@@ -19,6 +20,18 @@ export interface ServiceSchema {
   readonly type: string;
   readonly request: string | undefined;
   readonly response: string | undefined;
+}
+
+/**
+ * A topic or service name as typed, resolved as rostopic resolves it (`zed/scan` is
+ * `/zed/scan`); a private `~name` is a user error.
+ */
+export function globalName(name: string): string {
+  try {
+    return resolveName(name);
+  } catch (error) {
+    throw new UserError(errorMessage(error), 2);
+  }
 }
 
 export function connectionProblem(url: string, error: unknown): UserError {
@@ -131,7 +144,8 @@ export class Session {
   }
 
   /** The topic's advertisement; a `UserError` naming the advertised topics when it has none. */
-  async topic(topic: string, timeoutMs: number): Promise<TopicSchema> {
+  async topic(name: string, timeoutMs: number): Promise<TopicSchema> {
+    const topic = globalName(name);
     const found = await this.waitFor(() => this.topics().find((t) => t.topic === topic), timeoutMs);
     if (found !== undefined) return found;
     const known = this.topics()
@@ -143,7 +157,8 @@ export class Session {
     );
   }
 
-  async service(name: string, timeoutMs: number): Promise<ServiceSchema> {
+  async service(serviceName: string, timeoutMs: number): Promise<ServiceSchema> {
+    const name = globalName(serviceName);
     const found = await this.waitFor(() => this.services().find((s) => s.name === name), timeoutMs);
     if (found !== undefined) return found;
     const known = this.services()

@@ -4,7 +4,7 @@
  * standard messages shipped with noros.
  */
 import { findCodec, registerCodecs } from "../../runtime/codec/registry.js";
-import type { Session } from "../bridge/session.js";
+import { globalName, type Session } from "../bridge/session.js";
 import { UserError } from "../errors.js";
 
 let generatedLoaded: Promise<void> | undefined;
@@ -30,9 +30,10 @@ const ADVERTISE_WAIT_MS = 500;
 
 export async function definitionForPublishing(
   session: Session,
-  topic: string,
+  topicName: string,
   type: string,
 ): Promise<FoundDefinition> {
+  const topic = globalName(topicName);
   const advertised = await session.waitFor(
     () => session.topics().find((t) => t.topic === topic),
     ADVERTISE_WAIT_MS,

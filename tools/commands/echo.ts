@@ -95,9 +95,17 @@ export const echoCommand = {
           if (args.count !== undefined && received >= args.count) return;
           received++;
           let value: unknown = message;
-          if (paths.length === 1) value = selectField(message, paths[0]!);
-          else if (paths.length > 1) {
-            value = Object.fromEntries(paths.map((p) => [p.text, selectField(message, p)]));
+          try {
+            if (paths.length === 1) value = selectField(message, paths[0]!);
+            else if (paths.length > 1) {
+              value = Object.fromEntries(paths.map((p) => [p.text, selectField(message, p)]));
+            }
+          } catch (error) {
+            if (!(error instanceof UserError)) throw error;
+            line(io.stderr, `noros echo: ${error.message}`);
+            problems++;
+            if (args.count !== undefined && received >= args.count) wake();
+            return;
           }
           if (args.meta) {
             const sec = receiveTimeNs / 1_000_000_000n;

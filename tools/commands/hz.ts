@@ -24,12 +24,23 @@ export interface RateStats {
 
 /** Rate statistics over the last `size` receive times (ns), like `rostopic hz`. */
 export class RateWindow {
-  readonly #times: bigint[] = [];
+  #times: bigint[] = [];
   constructor(private readonly size: number) {}
 
-  add(timeNs: bigint): void {
+  /**
+   * Adds a receive time. Returns false when time went back (a looping replay, a simulator
+   * reset): the window then starts over from this message, as `rostopic hz` resets its counters,
+   * instead of mixing two time lines into a negative gap and an infinite rate.
+   */
+  add(timeNs: bigint): boolean {
+    const last = this.#times[this.#times.length - 1];
+    if (last !== undefined && timeNs < last) {
+      this.#times = [timeNs];
+      return false;
+    }
     this.#times.push(timeNs);
     if (this.#times.length > this.size) this.#times.shift();
+    return true;
   }
 
   stats(): RateStats | undefined {
@@ -73,7 +84,8 @@ export const hzCommand = {
       .example("$0 hz /scan --window 20 --duration 5", "over the last 20 messages, for 5 seconds")
       .epilog(
         "Gaps are measured between the bridge's receive times (not the arrival at this machine), " +
-          "so network jitter does not show.",
+          "so network jitter does not show. When time goes back (a looping replay, a simulator " +
+          "reset) the statistics start over, as rostopic hz does.",
       ),
   async run(args: HzArgs, io: CliIO): Promise<number> {
     if (!(Number.isInteger(args.window) && args.window >= 2)) {
@@ -81,14 +93,20 @@ export const hzCommand = {
     }
     const session = await Session.open(args.url, { connectTimeoutMs: args.timeout * 1000 });
     try {
-      await session.topic(args.topic, args.timeout * 1000);
+      const topic = await session.topic(args.topic, args.timeout * 1000);
       const window = new RateWindow(args.window);
       let count = 0;
       let reported = 0;
-      const subscription = session.client.subscribeRaw(args.topic, "*", (_bytes, receiveTimeNs) => {
-        window.add(receiveTimeNs);
-        count++;
-      });
+      const subscription = session.client.subscribeRaw(
+        topic.topic,
+        "*",
+        (_bytes, receiveTimeNs) => {
+          if (!window.add(receiveTimeNs)) {
+            line(io.stderr, "noros hz: time went back (a replay looping?); resetting the window");
+          }
+          count++;
+        },
+      );
       let lost: UserError | undefined;
       const stop = new AbortController();
       io.signal.addEventListener("abort", () => stop.abort(), { once: true });

@@ -3,7 +3,7 @@ import type { Argv } from "yargs";
 import { parse as parseYaml } from "yaml";
 
 import type { ParameterValue } from "../../runtime/client/index.js";
-import { Session, requestProblem } from "../bridge/session.js";
+import { Session, globalName, requestProblem } from "../bridge/session.js";
 import { UserError, errorMessage } from "../errors.js";
 import { formatJson } from "../format/json.js";
 import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
@@ -42,10 +42,12 @@ export const paramsCommand = {
           "server does not have is an error. set prints the value the server reports back.",
       ),
   async run(args: ParamsArgs, io: CliIO): Promise<number> {
-    const names = args.names ?? [];
-    if (args.action === "set" && names.length !== 2) {
-      throw new UserError(`params set takes NAME VALUE, got ${names.length} argument(s)`);
+    const given = args.names ?? [];
+    if (args.action === "set" && given.length !== 2) {
+      throw new UserError(`params set takes NAME VALUE, got ${given.length} argument(s)`);
     }
+    // Names resolve as rosparam resolves them: `rosdistro` is `/rosdistro`.
+    const names = given.map((n, i) => (args.action === "set" && i === 1 ? n : globalName(n)));
     const session = await Session.open(args.url, { connectTimeoutMs: args.timeout * 1000 });
     const options = { timeoutMs: args.timeout * 1000 };
     try {

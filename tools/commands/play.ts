@@ -2,6 +2,7 @@
 import * as path from "node:path";
 import type { Argv } from "yargs";
 
+import { globalName } from "../bridge/session.js";
 import { startPlayServer, type PlayStart } from "../play/server.js";
 import { aborted, line, type CliIO } from "./common.js";
 
@@ -60,10 +61,12 @@ export const playCommand = {
         "as fast as clients take, on a free port (tests)",
       )
       .epilog(
-        "Clients see what foxglove_bridge sends: ros1 channels with full schemas, receive time = " +
-          "recorded time. A client subscribing mid-playback gets the messages played from then on, " +
+        "Clients see what foxglove_bridge sends: one ros1 channel per topic and type with full " +
+          "schemas (relative names in the bag served as global ones), receive time = recorded " +
+          "time with offsets divided by --rate. A client subscribing mid-playback gets the messages played from then on, " +
           "plus the last message of latched topics (e.g. /tf_static). Client publishing is relayed " +
-          "to subscribers and parameters are kept in memory.",
+          "to subscribers (stamped with the replay clock) and parameters are kept in memory. " +
+          "With --loop, time jumps back at each pass, and a pass waits for a subscriber.",
       ),
   async run(args: PlayArgs, io: CliIO): Promise<number> {
     if (!Number.isFinite(args.rate) || args.rate < 0) {
@@ -78,7 +81,7 @@ export const playCommand = {
       loop: args.loop,
       rate: args.rate,
       start,
-      ...(args.topics !== undefined ? { topics: args.topics } : {}),
+      ...(args.topics !== undefined ? { topics: args.topics.map(globalName) } : {}),
     });
     const source = server.source;
     const seconds =

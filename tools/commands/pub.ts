@@ -52,8 +52,8 @@ export const pubCommand = {
         "publish one string and exit",
       )
       .example(
-        "$0 pub /cmd_vel geometry_msgs/Twist '{linear: {x: 0.2}, angular: {z: 0.5}}' -r 10",
-        "drive at 10 Hz until Ctrl-C",
+        "$0 pub /cmd_vel geometry_msgs/Twist '{angular: {z: 0.5}}' -r 10",
+        "turn at 10 Hz until Ctrl-C",
       )
       .example(
         "$0 pub /stamp std_msgs/Header '{stamp: now, frame_id: map}' --once",

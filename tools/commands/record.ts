@@ -10,6 +10,8 @@ interface RecordArgs extends BridgeArgs {
   duration: number | undefined;
   limit: number | undefined;
   reconnect: boolean;
+  force: boolean;
+  latched: string[] | undefined;
 }
 
 function defaultName(): string {
@@ -21,7 +23,7 @@ function defaultName(): string {
 function progressWriter(io: CliIO): (p: RecordProgress) => void {
   let calls = 0;
   return (p) => {
-    const text = `recording: ${p.messages} messages, ${formatBytes(p.bytes)}, ${p.rate.toFixed(1)} msg/s, ${p.channels} topics`;
+    const text = `recording: ${p.messages} messages, ${formatBytes(p.bytes)}, ${p.rate.toFixed(1)} msg/s, ${p.topics} topics`;
     if (io.stderr.isTTY === true) io.stderr.write(`\r${text}\u001b[K`);
     else if (calls++ % 5 === 0) line(io.stderr, text);
   };
@@ -42,6 +44,19 @@ export const recordCommand = {
         type: "string",
         describe: "output file (default: noros_<date>-<time>.mcap)",
       })
+      .option("force", {
+        alias: "f",
+        type: "boolean",
+        default: false,
+        describe: "overwrite the output file if it exists",
+      })
+      .option("latched", {
+        type: "string",
+        array: true,
+        // One topic per --latched, so that the topics to record after it stay positional.
+        nargs: 1,
+        describe: "a topic to mark latched in the file (repeatable; /tf_static always is)",
+      })
       .option("duration", { type: "number", describe: "stop after this many seconds" })
       .option("limit", { type: "number", describe: "stop after this many messages" })
       .option("reconnect", {
@@ -51,11 +66,15 @@ export const recordCommand = {
       })
       .example("$0 record -o run.mcap", "record every topic until Ctrl-C")
       .example("$0 record -o imu.mcap /imu /tf --duration 60", "record two topics for a minute")
+      .example("$0 record -o map.mcap -f --latched /map", "overwrite map.mcap; /map is latched")
       .epilog(
         "The file is written as <output>.part and renamed when finished, so <output> is always " +
           "complete (ros1 profile: readable by Foxglove, the mcap CLI and Python readers). Ctrl-C " +
           "finishes the file with every message received. A lost connection is retried and the " +
-          "recording goes on after a bridge restart, unless --no-reconnect.",
+          "recording goes on after a bridge restart, unless --no-reconnect. An existing <output> is " +
+          "never replaced without --force. Channels carry the publishers (callerid, from the " +
+          "bridge's connection graph) and latching (/tf_static and --latched topics), which " +
+          "noros play honours.",
       ),
   async run(args: RecordArgs, io: CliIO): Promise<number> {
     for (const [name, value] of [
@@ -78,6 +97,8 @@ export const recordCommand = {
       ...(args.limit !== undefined ? { limit: args.limit } : {}),
       onProgress: progressWriter(io),
       reconnect: args.reconnect,
+      force: args.force,
+      ...(args.latched !== undefined ? { latched: args.latched } : {}),
       onWarning: (message) => {
         // On a terminal the progress line is rewritten in place: clear it first.
         if (io.stderr.isTTY === true) io.stderr.write("\r\u001b[K");

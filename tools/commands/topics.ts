@@ -77,7 +77,12 @@ export const topicsCommand = {
             line(io.stdout, row);
         return 0;
       }
-      const channels = [...connection.channels.values()].sort(
+      // One row per topic and type, as rostopic lists them: a server may advertise a channel per
+      // definition text (publishers whose definitions differ only in comments).
+      const unique = new Map(
+        [...connection.channels.values()].map((c) => [`${c.topic}\n${c.schemaName}`, c]),
+      );
+      const channels = [...unique.values()].sort(
         (a, b) => a.topic.localeCompare(b.topic) || a.schemaName.localeCompare(b.schemaName),
       );
       if (args.json) {

@@ -68,15 +68,28 @@ export function checkFieldPath(
   }
 }
 
-/** The value at `path` in a decoded message; undefined when an index is out of range. */
+/**
+ * The value at `path` in a decoded message. An index past the end of an array (array lengths
+ * vary from message to message, so the definition check cannot catch it) throws a `UserError`
+ * saying how long the array is, rather than printing a `null` the message does not hold.
+ */
 export function selectField(message: unknown, path: FieldPath): unknown {
   let value: unknown = message;
+  let where = "";
   for (const step of path.steps) {
-    if (value === null || value === undefined) return undefined;
-    value =
-      "index" in step
-        ? (value as ArrayLike<unknown>)[step.index]
-        : (value as Record<string, unknown>)[step.field];
+    if ("index" in step) {
+      const array = value as ArrayLike<unknown>;
+      if (step.index >= array.length) {
+        throw new UserError(
+          `${path.text}: index ${step.index} is out of range (${where} has ${array.length} element${array.length === 1 ? "" : "s"} in this message)`,
+        );
+      }
+      value = array[step.index];
+      where = `${where}[${step.index}]`;
+    } else {
+      value = (value as Record<string, unknown>)[step.field];
+      where = where === "" ? step.field : `${where}.${step.field}`;
+    }
   }
   return value;
 }

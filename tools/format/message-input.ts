@@ -54,7 +54,8 @@ export function parseMessageText(text: string, what = "message"): unknown {
     // Integers as bigint: int64 values beyond 2^53 keep every digit.
     return parseYaml(text, { intAsBigInt: true }) as unknown;
   } catch (error) {
-    const first = errorMessage(error).split("\n")[0] ?? "";
+    // The yaml library ends its first line with ":" before a multi-line excerpt; keep one line.
+    const first = (errorMessage(error).split("\n")[0] ?? "").replace(/:\s*$/, "");
     throw new UserError(`the ${what} is not valid YAML or JSON: ${first}`);
   }
 }

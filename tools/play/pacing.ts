@@ -2,6 +2,12 @@
  * Wall-clock pacing of recorded time: message k of a pass is due at
  * `passStart + (t_k - t_first) / rate`. A player that falls behind (slow disk, slow clients)
  * sends immediately until it has caught up; it never skips.
+ *
+ * Replay time: what a subscriber sees as receive time is the recorded time with the pass's
+ * offsets scaled by the rate (`t_first + (t_k - t_first) / rate`), as a bridge stamping messages
+ * that `rosbag play --rate` publishes would see them: at `--rate 2`, 20 messages per second
+ * arrive and their receive times are 50 ms apart. Between messages the replay clock advances
+ * with the wall clock, which is what client publishes are stamped with.
  */
 
 /** Playback speed: 1 = as recorded, 2 = twice as fast; Infinity = as fast as clients take. */
@@ -39,6 +45,20 @@ export class Pacer {
     }
     const offsetMs = Number(recorded - this.#first) / 1e6 / this.rate;
     return Math.max(0, this.#wallStart + offsetMs - now);
+  }
+
+  /** The receive time a subscriber sees for a message recorded at `recorded` (ns). */
+  replayTime(recorded: bigint): bigint {
+    if (isUnpaced(this.rate) || this.rate === 1 || this.#first === undefined) return recorded;
+    const offset = Number(recorded - this.#first) / this.rate;
+    return this.#first + BigInt(Math.round(offset));
+  }
+
+  /** Replay time now (ns), or undefined before the pass's first message. */
+  clock(): bigint | undefined {
+    if (isUnpaced(this.rate) || this.#first === undefined) return undefined;
+    const elapsedNs = Math.round((performance.now() - this.#wallStart) * 1e6);
+    return this.#first + BigInt(elapsedNs);
   }
 }
 

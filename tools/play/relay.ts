@@ -8,6 +8,7 @@
 import { StatusLevel, type FoxgloveServer, type IWebSocket } from "@foxglove/ws-protocol";
 import type { WebSocket } from "ws";
 
+import { resolveName } from "../../runtime/client/names.js";
 import type { AdvertisedChannel, PlayClient } from "./clients.js";
 
 export interface RelayChannel {
@@ -26,6 +27,8 @@ interface RelayHooks {
   removeChannel(id: number): void;
   /** Sends to the channel's subscribers. */
   deliver(channelId: number, receiveTime: bigint, data: Uint8Array): void;
+  /** The replay clock (ns): a published message's receive time. */
+  now(): bigint;
 }
 
 interface Route {
@@ -50,7 +53,9 @@ export class PublishRelay {
       const route = this.#routes.get(client.connection as WebSocket)?.get(channel.id);
       if (route === undefined) return;
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      this.hooks.deliver(route.channelId, BigInt(Date.now()) * 1_000_000n, bytes);
+      // Stamped with the replay clock, not the wall clock: a bridge stamps with the time of the
+      // system it serves, and here that is the recording's time.
+      this.hooks.deliver(route.channelId, this.hooks.now(), bytes);
     });
   }
 
@@ -79,17 +84,23 @@ export class PublishRelay {
         `cannot publish ${advertised.topic}: encoding "${advertised.encoding}" is not ros1`,
       );
     }
-    const existing = this.hooks.channelsForTopic(advertised.topic);
+    let topic: string;
+    try {
+      topic = resolveName(advertised.topic);
+    } catch (error) {
+      return fail(`cannot publish ${advertised.topic}: ${(error as Error).message}`);
+    }
+    const existing = this.hooks.channelsForTopic(topic);
     let channelId = existing.find((c) => c.schemaName === advertised.schemaName)?.id;
     if (channelId === undefined && existing.length > 0) {
       const types = existing.map((c) => c.schemaName).join(", ");
       return fail(
-        `cannot publish ${advertised.schemaName} on ${advertised.topic}: the topic has type ${types}`,
+        `cannot publish ${advertised.schemaName} on ${topic}: the topic has type ${types}`,
       );
     }
     if (channelId === undefined) {
       channelId = this.hooks.addChannel({
-        topic: advertised.topic,
+        topic,
         schemaName: advertised.schemaName,
         schema:
           advertised.schema !== undefined && advertised.schema !== ""
@@ -100,7 +111,7 @@ export class PublishRelay {
     }
     let routes = this.#routes.get(client.ws);
     if (routes === undefined) this.#routes.set(client.ws, (routes = new Map()));
-    routes.set(clientChannelId, { channelId, topic: advertised.topic, clientName: client.name });
+    routes.set(clientChannelId, { channelId, topic, clientName: client.name });
     this.#publishers.set(channelId, (this.#publishers.get(channelId) ?? 0) + 1);
   }
 

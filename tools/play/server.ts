@@ -7,10 +7,13 @@
  * - `serverInfo` with `supportedEncodings: ["ros1"]` and the capabilities this server really
  *   implements (`clientPublish`, `parameters`, `parametersSubscribe`, `connectionGraph`).
  * - One channel per recorded topic and type: `encoding: "ros1"`, `schemaName`, the full schema
- *   text, and no `schemaEncoding` (as foxglove_bridge sends them).
- * - MessageData with the recorded receive time as timestamp, paced by the recording scaled by
- *   `rate` (`Infinity` = as fast as the subscribed clients take). Looping replays the same
- *   timestamps again.
+ *   text, and no `schemaEncoding` (as foxglove_bridge sends them). Topic names as the ROS master
+ *   knows them: a relative name in a bag (`imu`) is served as `/imu`.
+ * - MessageData with the replay time as timestamp: the recorded time with its offset from the
+ *   pass's first message divided by `rate`, paced accordingly (`Infinity` = as fast as the
+ *   subscribed clients take, with the recorded times). Looping replays the same timestamps again
+ *   (time jumps back, as with a simulator reset); with no client subscribed, the next pass waits
+ *   for one.
  * - A client subscribing mid-playback gets only messages played after it subscribed, as with
  *   foxglove_bridge, except on latched topics (`latching=1` in the bag connection or MCAP channel
  *   metadata, and `/tf_static` always): there each new subscriber first gets the last message
@@ -18,8 +21,9 @@
  * - Slow clients: paced playback never waits for a client; a client with more than 10 MB queued
  *   misses messages and gets a warning status (foxglove_bridge does the same). Unpaced playback
  *   waits instead until every subscriber has less than 1 MB queued, so nothing is lost.
- * - Published messages from clients are relayed to subscribers (see relay.ts); parameters live
- *   in memory (see parameters.ts); the connection graph lists recorded publishers (callerid).
+ * - Published messages from clients are relayed to subscribers (see relay.ts), stamped with the
+ *   replay clock; parameters live in memory (see parameters.ts); the connection graph lists
+ *   recorded publishers (callerid).
  */
 import { StatusLevel, type IWebSocket, type Parameter } from "@foxglove/ws-protocol";
 import { FoxgloveServer } from "../ws-protocol.js";
@@ -27,6 +31,7 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 
+import { resolveName } from "../../runtime/client/names.js";
 import { UserError } from "../errors.js";
 import { openMessageSource, type MessageSource, type SourceChannel } from "../sources/index.js";
 import { ClientTracker, type PlayClient } from "./clients.js";
@@ -99,6 +104,8 @@ export const SUBSCRIBE_SETTLE_MS = 100;
 const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
 const UNPACED_HIGH_WATER_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 1000;
+/** Period of a looping recording whose messages all have one time. */
+const ZERO_SPAN_LOOP_MS = 100;
 
 interface LatchedMessage {
   receiveTime: bigint;
@@ -142,9 +149,14 @@ async function serve(
   options: PlayServerOptions,
   rate: number,
 ): Promise<PlayServer> {
-  const wanted = options.topics !== undefined ? new Set(options.topics) : undefined;
+  // Names as the ROS master knows them: a bag recorded with relative names (`imu`) is served as
+  // `/imu`, and `--topics imu` means the same topic.
+  const servedName = new Map(source.channels.map((c) => [c, resolveName(c.topic)]));
+  const wanted =
+    options.topics !== undefined ? new Set(options.topics.map(resolveName)) : undefined;
   if (wanted !== undefined) {
-    const missing = [...wanted].filter((t) => !source.channels.some((c) => c.topic === t));
+    const served = new Set(servedName.values());
+    const missing = [...wanted].filter((t) => !served.has(t));
     if (missing.length > 0) {
       throw new UserError(`${source.path}: no topic ${missing.join(", ")} in the recording`);
     }
@@ -161,33 +173,43 @@ async function serve(
     // Malformed client requests: FoxgloveServer already ignores them; nothing to add here.
   });
 
-  // Recorded channels: one per (topic, type, schema); several bag connections may feed one.
+  // Recorded channels: one per topic and type, as foxglove_bridge advertises what the ROS master
+  // lists. Several bag connections feed one channel: publishers of the same type with different
+  // definition texts (comments differ), and legacy names with the same md5 (tf/tfMessage next to
+  // tf2_msgs/TFMessage on /tf: the master keeps the first type, and subscribers of either work).
   const recorded: { -readonly [K in keyof PlayChannelInfo]: PlayChannelInfo[K] }[] = [];
+  const md5Of = new Map<PlayChannelInfo, string | undefined>();
   const bySourceChannel = new Map<number, PlayChannelInfo>();
   for (const channel of source.channels) {
-    if (wanted !== undefined && !wanted.has(channel.topic)) continue;
+    const topic = servedName.get(channel)!;
+    if (wanted !== undefined && !wanted.has(topic)) continue;
     let info = recorded.find(
       (c) =>
-        c.topic === channel.topic &&
-        c.schemaName === channel.schemaName &&
-        c.schema === channel.schema,
+        c.topic === topic &&
+        (c.schemaName === channel.schemaName ||
+          (channel.md5sum !== undefined && md5Of.get(c) === channel.md5sum)),
     );
     if (info === undefined) {
       const id = server.addChannel({
-        topic: channel.topic,
+        topic,
         encoding: "ros1",
         schemaName: channel.schemaName,
         schema: channel.schema,
       });
-      info = { id, ...pick(channel), latching: false, publishers: [] };
+      info = { id, ...pick(channel), topic, latching: false, publishers: [] };
       recorded.push(info);
+      md5Of.set(info, channel.md5sum);
     }
-    if (channel.callerid !== undefined && !info.publishers.includes(channel.callerid)) {
-      info.publishers = [...info.publishers, channel.callerid];
+    // An MCAP channel recorded by `noros record` lists every publisher of the topic, comma-separated
+    // (ROS names cannot contain commas); a bag connection has one.
+    for (const callerid of channel.callerid?.split(",") ?? []) {
+      if (callerid !== "" && !info.publishers.includes(callerid)) {
+        info.publishers = [...info.publishers, callerid];
+      }
     }
     // /tf_static is latched by ROS convention (tf2_ros StaticTransformBroadcaster); a recording
     // made over a bridge cannot know latching, so the name decides there.
-    info.latching ||= channel.latching || channel.topic === "/tf_static";
+    info.latching ||= channel.latching || topic === "/tf_static";
     bySourceChannel.set(channel.id, info);
   }
   const relayed = new Map<number, RelayChannel>();
@@ -197,6 +219,7 @@ async function serve(
   const abort = new AbortController();
   const graphSubscribers = new Set<PlayClient>();
   const topicWaiters = new Set<{ topic: string; clients: number; wake: () => void }>();
+  const subscriptionWaiters = new Set<() => void>();
   let startTimer: NodeJS.Timeout | undefined;
   let started = false;
   let releaseStart!: () => void;
@@ -270,6 +293,7 @@ async function serve(
     subscribed(client, channelId, subscriptionId) {
       const last = latched.get(channelId);
       if (last !== undefined) sendFrame(client.ws, subscriptionId, last.receiveTime, last.data);
+      for (const wake of [...subscriptionWaiters]) wake();
       for (const waiter of [...topicWaiters]) {
         if (subscriberCount(waiter.topic) < waiter.clients) continue;
         topicWaiters.delete(waiter);
@@ -315,6 +339,7 @@ async function serve(
       }
     },
     deliver,
+    now: () => replayNow(),
   });
   new ParameterStore(options.parameters ?? []).attach(server);
 
@@ -330,18 +355,48 @@ async function serve(
 
   let messages = 0;
   let passes = 0;
+  let pacer: Pacer | undefined;
+  /** Replay time of the last message played. */
+  let lastPlayed: bigint | undefined;
+  /**
+   * The replay clock (ns) for what clients publish: it advances with the pass being played, so a
+   * recording of the session stays in the recording's time (a bridge stamps with its clock).
+   */
+  function replayNow(): bigint {
+    return pacer?.clock() ?? lastPlayed ?? source.startTime ?? BigInt(Date.now()) * 1_000_000n;
+  }
+
+  function anySubscriber(): Promise<void> {
+    const has = () => [...tracker.clients].some((c) => c.subscriptions.size > 0);
+    if (has() || abort.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        abort.signal.removeEventListener("abort", wake);
+        subscriptionWaiters.delete(wake);
+        resolve();
+      };
+      subscriptionWaiters.add(wake);
+      abort.signal.addEventListener("abort", wake);
+    });
+  }
+
   async function play(): Promise<PlayStats> {
     await Promise.race([startGate, new Promise((r) => abort.signal.addEventListener("abort", r))]);
-    const pacer = new Pacer(rate);
-    const topics = wanted !== undefined ? { topics: [...wanted] } : {};
+    pacer = new Pacer(rate);
+    const served = source.channels.filter((c) => bySourceChannel.has(c.id));
+    const topics = wanted !== undefined ? { topics: [...new Set(served.map((c) => c.topic))] } : {};
     let sinceYield = 0;
     while (!abort.signal.aborted) {
       pacer.restart();
       let inPass = 0;
+      let firstTime: bigint | undefined;
+      let lastTime: bigint | undefined;
       for await (const message of source.messages(topics)) {
         if (abort.signal.aborted) break;
         const channel = bySourceChannel.get(message.channelId);
         if (channel === undefined) continue;
+        firstTime ??= message.receiveTime;
+        lastTime = message.receiveTime;
         const delay = pacer.delayFor(message.receiveTime);
         if (delay >= 1) await sleep(delay, abort.signal);
         if (isUnpaced(rate)) {
@@ -353,9 +408,11 @@ async function serve(
           }
         }
         if (abort.signal.aborted) break;
-        deliver(channel.id, message.receiveTime, message.data);
+        const receiveTime = pacer.replayTime(message.receiveTime);
+        lastPlayed = receiveTime;
+        deliver(channel.id, receiveTime, message.data);
         if (latchedChannels.has(channel.id)) {
-          latched.set(channel.id, { receiveTime: message.receiveTime, data: message.data });
+          latched.set(channel.id, { receiveTime, data: message.data });
         }
         messages++;
         inPass++;
@@ -363,6 +420,16 @@ async function serve(
       if (abort.signal.aborted) break;
       passes++;
       if (options.loop !== true || inPass === 0) break;
+      // Nobody listens: replaying a short bag over and over would only burn a core. The next
+      // pass starts when a client subscribes again.
+      await anySubscriber();
+      // The next pass follows the last message after the pass's mean gap, as if the recording
+      // went on; a pass without duration (one message, or all at one time) repeats at 10 Hz.
+      // Never back to back: a bag of a few milliseconds would otherwise keep the event loop from
+      // sending anything, or from seeing Ctrl-C.
+      const span = Number((lastTime ?? 0n) - (firstTime ?? 0n)) / 1e6;
+      const gapMs = span > 0 && inPass > 1 ? span / (inPass - 1) : ZERO_SPAN_LOOP_MS;
+      await sleep(Math.max(1, isUnpaced(rate) ? 0 : gapMs / rate), abort.signal);
     }
     return { messages, passes };
   }

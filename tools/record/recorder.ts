@@ -10,6 +10,8 @@
  * `reconnect: false`) the bridge closing the connection. In every case the messages received so
  * far are written, and the file is finished (summary, index) and renamed from `.part`.
  */
+import { existsSync } from "node:fs";
+
 import {
   ANY_TYPE,
   RosClient,
@@ -17,8 +19,10 @@ import {
   type RosClientError,
 } from "../../runtime/client/index.js";
 import { normalizeBridgeUrl } from "../bridge/connection.js";
-import { connectionProblem } from "../bridge/session.js";
+import { connectionProblem, globalName } from "../bridge/session.js";
+import { UserError } from "../errors.js";
 import { McapRecordingWriter } from "./mcap-writer.js";
+import { TopicPublishers } from "./publishers.js";
 
 export interface RecordProgress {
   readonly messages: number;
@@ -29,6 +33,8 @@ export interface RecordProgress {
   readonly rate: number;
   /** Channels (topic, type, definition) recorded so far. */
   readonly channels: number;
+  /** Topics recorded so far (a topic with several definition texts has several channels). */
+  readonly topics: number;
 }
 
 export interface RecordOptions {
@@ -44,6 +50,13 @@ export interface RecordOptions {
   readonly limit?: number;
   /** End after this many seconds. */
   readonly durationSec?: number;
+  /** Replace `out` when it exists (default false: refuse, so no recording is lost). */
+  readonly force?: boolean;
+  /**
+   * Topics to mark latched in the file (`latching=1`), so `noros play` hands their last message
+   * to late subscribers. The protocol does not say which topics are latched; /tf_static always is.
+   */
+  readonly latched?: readonly string[];
   /** Reconnect after a lost connection (default true); false ends the recording instead. */
   readonly reconnect?: boolean;
   /** Time allowed for the first connection. Default 5000 ms. */
@@ -98,8 +111,19 @@ async function firstConnection(client: RosClient, url: string, timeoutMs: number
   }
 }
 
+/** How long messages wait for the connection graph before being written without callerid. */
+const GRAPH_WAIT_MS = 1000;
+
 export async function record(options: RecordOptions): Promise<RecordResult> {
   const url = normalizeBridgeUrl(options.url);
+  const wanted =
+    options.topics !== undefined && options.topics.length > 0
+      ? new Set(options.topics.map(globalName))
+      : undefined;
+  const latched = new Set(["/tf_static", ...(options.latched ?? []).map(globalName)]);
+  if (options.force !== true && existsSync(options.out)) {
+    throw new UserError(`${options.out} exists; pass --force to overwrite it`);
+  }
   const reconnect = options.reconnect ?? true;
   const client = new RosClient(url, { reconnect });
   await firstConnection(client, url, options.connectTimeoutMs ?? 5000);
@@ -111,8 +135,6 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
     throw error;
   }
 
-  const wanted =
-    options.topics !== undefined && options.topics.length > 0 ? new Set(options.topics) : undefined;
   const seenTopics = new Set<string>();
   const messagesByTopic = new Map<string, number>();
   /** One MCAP channel per distinct (topic, type, definition): channel ids change with bridge runs. */
@@ -128,8 +150,23 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
     resolveEnd();
   };
 
+  // The publishers (for callerid) come from the connection graph, over a second connection.
+  // Messages received before it answered (at most GRAPH_WAIT_MS) are held, then written in order.
+  let held: [Uint8Array, bigint, MessageInfo][] | undefined = [];
+  let publishers: TopicPublishers | undefined;
+  const graphWatched = TopicPublishers.watch(url, GRAPH_WAIT_MS).then((watching) => {
+    publishers = watching;
+    const messagesSoFar = held ?? [];
+    held = undefined;
+    for (const message of messagesSoFar) write(...message);
+  });
   const onMessage = (bytes: Uint8Array, receiveTimeNs: bigint, info: MessageInfo) => {
     if (endedBy !== undefined) return;
+    if (held !== undefined) held.push([bytes, receiveTimeNs, info]);
+    else write(bytes, receiveTimeNs, info);
+  };
+  const write = (bytes: Uint8Array, receiveTimeNs: bigint, info: MessageInfo) => {
+    if (options.limit !== undefined && messages >= options.limit) return;
     const key = `${info.topic}\n${info.datatype}\n${info.definition}`;
     let channel = mcapChannels.get(key);
     if (channel === undefined) {
@@ -138,10 +175,16 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
           `${info.topic}: the bridge has no definition of ${info.datatype} (not installed on its host, or a type without fields); recording with an empty schema`,
         );
       }
+      // callerid lists every publisher, comma-separated (ROS names have no commas).
+      const callerid = publishers?.of(info.topic).join(",") ?? "";
       channel = writer.addChannel({
         topic: info.topic,
         schemaName: info.datatype,
         schema: info.definition,
+        metadata: {
+          ...(callerid !== "" ? { callerid } : {}),
+          ...(latched.has(info.topic) ? { latching: "1" } : {}),
+        },
       });
       mcapChannels.set(key, channel);
       options.onChannel?.(info);
@@ -203,6 +246,7 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       elapsedMs: now - started,
       rate,
       channels: mcapChannels.size,
+      topics: messagesByTopic.size,
     };
   };
   const progressTimer =
@@ -226,6 +270,8 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   }
   // Stop receiving first, so the count below is final; queued messages are still written.
   await client.close();
+  await graphWatched;
+  await publishers?.close();
   const stats = await writer.finish();
   return {
     path: options.out,
