@@ -8,12 +8,16 @@
  *
  * Ending: `signal` (Ctrl-C in the CLI), `limit` messages, `durationSec`, or (with
  * `reconnect: false`) the bridge closing the connection. In every case the messages received so
- * far are written, and the file is finished (summary, index) and renamed from `.part`.
+ * far are written, and the file is finished (summary, index) and renamed from `.part`. A failed
+ * write (full disk) ends the recording at once with a `UserError`: the `.part` keeps what reached
+ * the disk. A killed process loses at most the last `flushIntervalMs` of messages (see
+ * mcap-writer.ts); `recoverRecording` (recover.ts) makes a whole file of its `.part`.
  */
 import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client";
 import { normalizeBridgeUrl } from "../bridge/connection";
 import { connectionProblem } from "../bridge/session";
-import { McapRecordingWriter } from "./mcap-writer";
+import { UserError } from "../errors";
+import { McapRecordingWriter, checkOutputPath } from "./mcap-writer";
 
 export interface RecordProgress {
   readonly messages: number;
@@ -50,9 +54,11 @@ export interface RecordOptions {
   readonly onChannel?: (info: MessageInfo) => void;
   /** Something worth telling the user that does not stop the recording. */
   readonly onWarning?: (message: string) => void;
+  /** Longest time a received message waits in memory before it is written (default 1000 ms). */
+  readonly flushIntervalMs?: number;
 }
 
-export type RecordEnd = "signal" | "limit" | "duration" | "disconnect";
+export type RecordEnd = "signal" | "limit" | "duration" | "disconnect" | "write-error";
 
 export interface RecordResult {
   readonly path: string;
@@ -95,12 +101,19 @@ async function firstConnection(client: RosClient, url: string, timeoutMs: number
 
 export async function record(options: RecordOptions): Promise<RecordResult> {
   const url = normalizeBridgeUrl(options.url);
+  // A bad output path fails now, not after the whole recording.
+  await checkOutputPath(options.out);
   const reconnect = options.reconnect ?? true;
   const client = new RosClient(url, { reconnect });
   await firstConnection(client, url, options.connectTimeoutMs ?? 5000);
   let writer: McapRecordingWriter;
   try {
-    writer = await McapRecordingWriter.create(options.out);
+    const flush = options.flushIntervalMs;
+    writer = await McapRecordingWriter.create(
+      options.out,
+      undefined,
+      flush !== undefined ? { flushIntervalMs: flush } : {},
+    );
   } catch (error) {
     await client.close();
     throw error;
@@ -122,6 +135,11 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
     endedBy = why;
     resolveEnd();
   };
+  let writeError: unknown;
+  void writer.failed.then((error) => {
+    writeError = error;
+    end("write-error");
+  });
 
   const onMessage = (bytes: Uint8Array, receiveTimeNs: bigint, info: MessageInfo) => {
     if (endedBy !== undefined) return;
@@ -221,6 +239,10 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   }
   // Stop receiving first, so the count below is final; queued messages are still written.
   await client.close();
+  if (writeError !== undefined) {
+    await writer.abandon();
+    throw new UserError(writer.describeFailure(writeError));
+  }
   const stats = await writer.finish();
   return {
     path: options.out,

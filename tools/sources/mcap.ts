@@ -173,13 +173,22 @@ async function openStreamed(
   handlers: Handlers,
   indexError: unknown,
 ): Promise<MessageSource> {
-  // One pass up front for the channel list (and to find out whether the file is readable at all).
+  // One pass up front for the channel list, the readable messages' count and time span (and to
+  // find out whether the file is readable at all).
   const schemas = new Map<number, McapTypes.Schema>();
   const table = new ChannelTable();
+  let messageCount = 0;
+  let startTime: bigint | undefined;
+  let endTime: bigint | undefined;
   try {
     for await (const record of streamRecords(path, handle, handlers)) {
       if (record.type === "Schema") schemas.set(record.id, record);
       else if (record.type === "Channel") table.add(record, schemas.get(record.schemaId));
+      else if (record.type === "Message" && table.byId.has(record.channelId)) {
+        messageCount++;
+        if (startTime === undefined || record.logTime < startTime) startTime = record.logTime;
+        if (endTime === undefined || record.logTime > endTime) endTime = record.logTime;
+      }
     }
   } catch (error) {
     const why = error instanceof SourceError ? error.reason : errorMessage(error);
@@ -215,9 +224,9 @@ async function openStreamed(
     format: "mcap",
     channels: table.channels,
     skippedChannels: table.skipped,
-    messageCount: undefined,
-    startTime: undefined,
-    endTime: undefined,
+    messageCount,
+    startTime,
+    endTime,
     messages,
     close: () => handle.close(),
   };

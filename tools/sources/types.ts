@@ -47,9 +47,12 @@ export interface MessageSource {
   readonly format: "bag" | "mcap";
   readonly channels: readonly SourceChannel[];
   readonly skippedChannels: readonly SkippedChannel[];
-  /** Number of messages in the file when its index tells (undefined for an unindexed MCAP). */
+  /**
+   * Number of messages in the file: from the index, or for an unindexed MCAP (an unfinished
+   * recording) the messages a first pass could read.
+   */
   readonly messageCount: number | undefined;
-  /** First and last receive time (ns) when the index tells; undefined for an empty file. */
+  /** First and last receive time (ns) (for an unindexed MCAP, of the readable messages). */
   readonly startTime: bigint | undefined;
   readonly endTime: bigint | undefined;
   /**
