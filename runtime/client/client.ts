@@ -67,6 +67,12 @@ interface Waiter {
 }
 
 const STATUS_LEVELS = ["info", "warning", "error"] as const;
+/** `maxPayloadBytes` default: what `ws` allows by default. */
+const DEFAULT_MAX_PAYLOAD_BYTES = 100 * 1024 * 1024;
+/** Frames `ws` receives before the client measures them (bigger ones close the socket). */
+const WS_HARD_PAYLOAD_CAP = 2 ** 31 - 1;
+/** Opcode of a binary messageData frame, followed by a u32 subscription id. */
+const MESSAGE_DATA_OPCODE = 0x01;
 
 export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly url: string;
@@ -75,6 +81,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly #messageBufferSize: number;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #maxPayloadBytes: number;
 
   readonly #ctx: ClientContext;
   readonly #subscriptions: Subscriptions;
@@ -111,6 +118,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     );
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#maxPayloadBytes = positiveInteger(
+      options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      "maxPayloadBytes",
+    );
     this.#connection = new Connection(
       url,
       options.WebSocket ?? defaultWebSocket(),
@@ -119,7 +130,14 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
         frame: (data) => this.#onFrame(data),
         closed: (info) => this.#onSocketClosed(info),
       },
-      reconnect === true ? {} : reconnect,
+      {
+        reconnect: reconnect === true ? {} : reconnect,
+        heartbeat: options.heartbeat ?? {},
+        // `ws` closes the socket on a frame over its limit (and a reconnect gets the same frame
+        // again): let it take frames up to a hard cap, and drop oversized messages here, where
+        // their topic is known.
+        socketOptions: { maxPayload: Math.max(WS_HARD_PAYLOAD_CAP, this.#maxPayloadBytes) },
+      },
     );
     const ctx = this.#makeContext();
     this.#ctx = ctx;
@@ -313,6 +331,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   #onBinary(bytes: Uint8Array): void {
+    if (bytes.byteLength > this.#maxPayloadBytes) {
+      this.#reportOversized(bytes);
+      return;
+    }
     let frame;
     try {
       frame = parseBinaryFrame(bytes);
@@ -405,6 +427,26 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
         break;
     }
     this.#checkWaiters();
+  }
+
+  #reportOversized(bytes: Uint8Array): void {
+    let what = "a binary frame";
+    const context: { topic?: string; datatype?: string; subscriptionId?: number } = {};
+    if (bytes[0] === MESSAGE_DATA_OPCODE && bytes.byteLength >= 5) {
+      const id = new DataView(bytes.buffer, bytes.byteOffset, 5).getUint32(1, true);
+      const info = this.#subscriptions.infoOfSubscription(id);
+      what = info === undefined ? `a message (subscription ${id})` : `a message on ${info.topic}`;
+      context.subscriptionId = id;
+      if (info !== undefined)
+        Object.assign(context, { topic: info.topic, datatype: info.datatype });
+    }
+    this.#report(
+      new RosClientError(
+        "limit",
+        `dropped ${what} of ${bytes.byteLength} bytes: over maxPayloadBytes (${this.#maxPayloadBytes})`,
+        context,
+      ),
+    );
   }
 
   #reportMalformed(error: ProtocolError): void {

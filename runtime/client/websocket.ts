@@ -16,9 +16,24 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   send(data: string | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
+  /** `ws` only (browsers have no ping API): a ping frame, answered by a `pong` event. */
+  ping?(): void;
+  /** `ws` only: ends the socket at once, without the closing handshake a dead peer never answers. */
+  terminate?(): void;
+  /** `ws` only (an EventEmitter): used for `pong`. */
+  on?(event: "pong", listener: () => void): unknown;
 }
 
-export type WebSocketConstructor = new (url: string, protocols: string[]) => WebSocketLike;
+/** Options only the `ws` package reads (a browser's WebSocket ignores a third argument). */
+export interface NodeWebSocketOptions {
+  maxPayload?: number;
+}
+
+export type WebSocketConstructor = new (
+  url: string,
+  protocols: string[],
+  options?: NodeWebSocketOptions,
+) => WebSocketLike;
 
 /** `readyState` values of the standard API. */
 export const WS_OPEN = 1;
