@@ -3,10 +3,12 @@
  * advertises (same md5 as the advertised definition), otherwise a codec compiled from the
  * advertised definition, so that data is always read with the layout its publisher used.
  * Compiled codecs are cached by type name and definition text: channel ids change between
- * bridge runs, definitions do not.
+ * bridge runs, definitions do not. The cache is bounded (entries and text size), so that huge or
+ * many definitions do not stay on the heap after their channels are gone.
  */
 import { compileCodec } from "../codec/compile";
 import { findCodec } from "../codec/registry";
+import { TextKeyedCache } from "../codec/text-cache";
 import type { Codec } from "../codec/types";
 import { describeError } from "./errors";
 
@@ -31,7 +33,12 @@ export const MESSAGE_ENCODING = "ros1";
 export const SCHEMA_ENCODING = "ros1msg";
 
 export class SchemaCodecs {
-  readonly #compiled = new Map<string, Codec | Error>();
+  readonly #compiled = new TextKeyedCache<Codec | Error>(256, 16 * 1024 * 1024);
+
+  /** What the cache holds (entries, characters of definition text). */
+  get cacheStats(): { entries: number; chars: number } {
+    return this.#compiled.stats;
+  }
 
   /**
    * Compiles (once) the definition text a server advertised for `datatype`; throws on bad text.
