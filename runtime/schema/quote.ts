@@ -7,6 +7,8 @@
 /** Longest quoted excerpt, in characters. */
 export const QUOTE_LIMIT = 120;
 
+// Matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function escapeControl(char: string): string {
