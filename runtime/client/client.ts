@@ -17,6 +17,7 @@ import { Connection, type SocketClosed } from "./connection";
 import { ANY_TYPE, type ClientContext } from "./context";
 import { describeError, RosClientError } from "./errors";
 import { TypedEmitter } from "./events";
+import { GraphWatchers, type ConnectionGraph } from "./graph";
 import { Parameters, toParameters, type ParameterOp } from "./parameters";
 import {
   describeFrame,
@@ -88,6 +89,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly #publishers: Publishers;
   readonly #services: Services;
   readonly #parameters: Parameters;
+  readonly #graph: GraphWatchers;
   readonly #streams = new Set<MessageIterator<ReceivedMessage<unknown>>>();
   readonly #waiters = new Set<Waiter>();
 
@@ -150,6 +152,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     });
     this.#services = new Services(ctx);
     this.#parameters = new Parameters(ctx);
+    this.#graph = new GraphWatchers(ctx, () => this.#offers("connectionGraph"));
     this.#connection.start();
   }
 
@@ -280,6 +283,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.#subscriptions.resetSocket();
     this.#services.resetSocket();
     this.#publishers.resetSocket();
+    this.#graph.resetSocket();
   }
 
   #onServerInfo(info: ServerInfo): void {
@@ -309,6 +313,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.emit("connect", event);
     if (reconnected) this.emit("reconnect", event);
     this.#publishers.advertiseAll();
+    this.#graph.onReady();
   }
 
   // ---------------------------------------------------------------- frames
@@ -413,8 +418,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       case "serviceCallFailure":
         this.#services.onFailure(msg.serviceId, msg.callId, msg.message);
         break;
-      case "removeStatus":
       case "connectionGraphUpdate":
+        this.#graph.onUpdate(msg);
+        break;
+      case "removeStatus":
         break;
       case "unknown":
         if (!this.#warnedOps.has(msg.name)) {
@@ -585,6 +592,59 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     return this.#publishers.create<MessageOf<K>>(topic, datatype, codec);
   }
 
+  // ---------------------------------------------------------------- connection graph
+
+  /**
+   * Calls `callback` with the whole connection graph (node names per topic and service) after
+   * each update from the server, until `unsubscribe()`; subscribes again after reconnecting (the
+   * graph then starts empty). Needs the server's `connectionGraph` capability. A just-started
+   * foxglove_bridge first sends an empty graph and the whole one up to 5 s later.
+   */
+  watchConnectionGraph(callback: (graph: ConnectionGraph) => void): { unsubscribe(): void } {
+    this.#assertOpen();
+    return { unsubscribe: this.#graph.add(callback) };
+  }
+
+  /**
+   * The connection graph once the server has reported one naming any topic or service: waits
+   * through a bridge's empty first reply for its next discovery cycle, up to `timeoutMs` (default
+   * 6000), then settles for what it has (rejects when the server never answered).
+   */
+  async connectionGraph(options: RequestOptions = {}): Promise<ConnectionGraph> {
+    this.#assertOpen();
+    const timeoutMs = options.timeoutMs ?? 6000;
+    const deadline = Date.now() + timeoutMs;
+    const info = await this.connected({ timeoutMs });
+    if (!info.capabilities.includes("connectionGraph")) {
+      const message = `server "${info.name}" does not offer the connection graph`;
+      throw new RosClientError("unsupported", message);
+    }
+    const state = this.#graph.state;
+    // Watching keeps the server subscription; each update re-checks the waiter (see #onText).
+    const stop = this.#graph.add(() => undefined);
+    let graph: ConnectionGraph;
+    try {
+      await this.#waitFor(
+        () => state.known,
+        Math.max(0, deadline - Date.now()),
+        () =>
+          new RosClientError(
+            "timeout",
+            `server "${info.name}" sent no connection graph within ${timeoutMs} ms`,
+          ),
+      );
+    } catch (error) {
+      // Out of time: a graph that was sent but names nothing is still the answer.
+      const answered = state.snapshot().updates > 0;
+      if (!(error instanceof RosClientError && error.kind === "timeout" && answered)) throw error;
+    } finally {
+      // Taken before unwatching: the last watcher leaving forgets the graph.
+      graph = state.snapshot();
+      stop();
+    }
+    return graph;
+  }
+
   // ---------------------------------------------------------------- services and parameters
 
   /**
@@ -676,6 +736,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  #offers(capability: string): boolean {
+    return this.#serverInfo?.capabilities.includes(capability) === true;
+  }
 
   #assertOpen(): void {
     if (this.#state === "closed") throw this.#closedError();

@@ -5,12 +5,14 @@
 export { RosClient, ANY_TYPE, type ClientState } from "./client";
 export { RosClientError, type RosClientErrorKind, type RosClientErrorContext } from "./errors";
 export type { ReconnectOptions } from "./backoff";
+export type { ConnectionGraph } from "./graph";
 export type { WebSocketConstructor, WebSocketLike } from "./websocket";
 export type {
   AdvertiseOptions,
   ConnectEvent,
   DisconnectEvent,
   DropEvent,
+  HeartbeatOptions,
   MessageCallback,
   MessageInfo,
   MessagesOptions,
