@@ -6,6 +6,7 @@ import { Session, requestProblem } from "../bridge/session";
 import { UserError } from "../errors";
 import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input";
 import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { checkTopicName } from "../topic-name";
 import { definitionForPublishing } from "./definitions";
 
 interface PubArgs extends BridgeArgs {
@@ -66,6 +67,7 @@ export const pubCommand = {
           "until Ctrl-C.",
       ),
   async run(args: PubArgs, io: CliIO): Promise<number> {
+    checkTopicName(args.topic);
     if (args.rate !== undefined && !(args.rate > 0))
       throw new UserError(`--rate must be > 0, got ${args.rate}`);
     if (args.count !== undefined && !(Number.isInteger(args.count) && args.count > 0)) {

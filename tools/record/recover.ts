@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 
 import { UserError } from "../errors";
-import { SourceError, openMessageSource, type SourceChannel } from "../sources";
+import { openMessageSource, type SourceChannel } from "../sources";
 import { McapRecordingWriter } from "./mcap-writer";
 
 export interface RecoverResult {
@@ -72,17 +72,13 @@ export async function recoverRecording(partPath: string, out?: string): Promise<
         }),
       );
     }
-    try {
-      for await (const message of source.messages()) {
-        const channel = channels.get(message.channelId);
-        if (channel === undefined) continue;
-        writer.addMessage(channel, message.receiveTime, message.data);
-        topics.add(message.topic);
-        messages++;
-      }
-    } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
-      damage = error.reason;
+    damage = source.damage;
+    for await (const message of source.messages()) {
+      const channel = channels.get(message.channelId);
+      if (channel === undefined) continue;
+      writer.addMessage(channel, message.receiveTime, message.data);
+      topics.add(message.topic);
+      messages++;
     }
     await writer.finish();
   } catch (error) {

@@ -2,7 +2,7 @@
  * MCAP files with ROS 1 channels (profile `ros1`: schema encoding `ros1msg`, message encoding
  * `ros1`), through @mcap/core. Indexed files are read through their index in log-time order; a
  * file without a usable index (an unfinished recording, a streamed file) is read front to back,
- * in file order, and a truncated tail is reported as an error after the complete messages.
+ * in file order; a truncated tail is reported as the source's `damage` and reading ends there.
  */
 import { McapIndexedReader, McapStreamReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
@@ -180,6 +180,7 @@ async function openStreamed(
   let messageCount = 0;
   let startTime: bigint | undefined;
   let endTime: bigint | undefined;
+  let damage: string | undefined;
   try {
     for await (const record of streamRecords(path, handle, handlers)) {
       if (record.type === "Schema") schemas.set(record.id, record);
@@ -200,6 +201,7 @@ async function openStreamed(
         `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,
       );
     }
+    damage = `after ${messageCount} messages: ${why}`;
   }
 
   async function* messages(options?: MessageSourceReadOptions): AsyncGenerator<SourceMessage> {
@@ -214,6 +216,8 @@ async function openStreamed(
         yield toSourceMessage(channel, record);
       }
     } catch (error) {
+      // The damage found when opening: announced there, the messages end here.
+      if (damage !== undefined) return;
       const why = error instanceof SourceError ? error.reason : errorMessage(error);
       throw new SourceError(path, `after ${count} messages: ${why}`);
     }
@@ -227,6 +231,7 @@ async function openStreamed(
     messageCount,
     startTime,
     endTime,
+    ...(damage !== undefined ? { damage } : {}),
     messages,
     close: () => handle.close(),
   };

@@ -56,7 +56,12 @@ export interface MessageSource {
   readonly startTime: bigint | undefined;
   readonly endTime: bigint | undefined;
   /**
-   * Messages in receive-time order. Each call starts a new pass from the beginning; passes may
+   * Set when the file cannot be read to its end (a truncated bag, an unfinished recording): what
+   * is wrong and where. `messages()` then yields what comes before and ends there.
+   */
+  readonly damage?: string;
+  /**
+   * Messages in receive-time order (file order for a file read without its index). Each call starts a new pass from the beginning; passes may
    * run one after another (e.g. looping playback). Errors name the file.
    */
   messages(options?: MessageSourceReadOptions): AsyncIterableIterator<SourceMessage>;
