@@ -16,6 +16,7 @@ import { SUBPROTOCOLS } from "./protocol";
 import type { HeartbeatOptions } from "./types";
 import {
   WS_OPEN,
+  type ByteStream,
   type NodeWebSocketOptions,
   type WebSocketConstructor,
   type WebSocketLike,
@@ -116,14 +117,21 @@ export class Connection {
     let wasOpen = false;
     let error: Error | undefined;
     let lastHeard = Date.now();
+    let tcp: ByteStream | undefined;
 
     socket.onopen = () => {
       wasOpen = true;
       lastHeard = Date.now();
+      tcp?.on("data", () => (lastHeard = Date.now()));
       this.#watch(socket, () => lastHeard, giveUp);
       this.#handlers.open(socket.protocol);
     };
     socket.on?.("pong", () => (lastHeard = Date.now()));
+    // A big message's bytes arrive long before its message event (and a pong queues behind it
+    // on a slow link): bytes arriving at all show that the link is alive. Listened to from
+    // `open` on, once `ws` reads the socket itself (an earlier listener would start the flow
+    // before `ws` listens, and frames would be lost).
+    socket.on?.("upgrade", (response) => (tcp = response.socket));
     socket.onerror = (event) => {
       const detail = event.error instanceof Error ? event.error.message : event.message;
       error = new Error(

@@ -20,8 +20,14 @@ export interface WebSocketLike {
   ping?(): void;
   /** `ws` only: ends the socket at once, without the closing handshake a dead peer never answers. */
   terminate?(): void;
-  /** `ws` only (an EventEmitter): used for `pong`. */
+  /** `ws` only (an EventEmitter): `pong`, and `upgrade` (the HTTP response, with its socket). */
   on?(event: "pong", listener: () => void): unknown;
+  on?(event: "upgrade", listener: (response: { socket?: ByteStream }) => void): unknown;
+}
+
+/** The TCP socket under a `ws` connection, as far as the client looks at it. */
+export interface ByteStream {
+  on(event: "data", listener: () => void): unknown;
 }
 
 /** Options only the `ws` package reads (a browser's WebSocket ignores a third argument). */

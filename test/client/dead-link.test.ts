@@ -29,7 +29,11 @@ class FreezableProxy {
     this.#server = server;
   }
 
-  static async start(targetPort: number): Promise<FreezableProxy> {
+  /**
+   * `downstreamBytesPerTick`: server-to-client bytes passed every 10 ms (a slow link), or
+   * undefined for full speed.
+   */
+  static async start(targetPort: number, downstreamBytesPerTick?: number): Promise<FreezableProxy> {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const proxy = new FreezableProxy(
@@ -41,7 +45,8 @@ class FreezableProxy {
       const pair: [net.Socket, net.Socket] = [client, upstream];
       proxy.#pairs.add(pair);
       client.pipe(upstream);
-      upstream.pipe(client);
+      if (downstreamBytesPerTick === undefined) upstream.pipe(client);
+      else throttle(upstream, client, downstreamBytesPerTick);
       const end = () => {
         proxy.#pairs.delete(pair);
         client.destroy();
@@ -72,6 +77,21 @@ class FreezableProxy {
   }
 }
 
+/** Copies `from` to `to` at `bytesPerTick` bytes every 10 ms. */
+function throttle(from: net.Socket, to: net.Socket, bytesPerTick: number): void {
+  let pending = Buffer.alloc(0);
+  from.on("data", (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+  });
+  const timer = setInterval(() => {
+    if (pending.length === 0 || to.destroyed) return;
+    to.write(pending.subarray(0, bytesPerTick));
+    pending = pending.subarray(bytesPerTick);
+  }, 10);
+  from.on("close", () => clearInterval(timer));
+  to.on("close", () => clearInterval(timer));
+}
+
 describe("dead links", () => {
   const clients: RosClient[] = [];
   const servers: BridgeServer[] = [];
@@ -82,10 +102,10 @@ describe("dead links", () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  async function setup(options: Parameters<typeof newClient>[1]) {
+  async function setup(options: Parameters<typeof newClient>[1], bytesPerTick?: number) {
     const server = await BridgeServer.start();
     servers.push(server);
-    const proxy = await FreezableProxy.start(server.port);
+    const proxy = await FreezableProxy.start(server.port, bytesPerTick);
     proxies.push(proxy);
     const { client, events } = newClient(proxy.url, options);
     clients.push(client);
@@ -132,6 +152,21 @@ describe("dead links", () => {
     await until(() => Date.now() - started > 1500, "time to pass", 5000);
     expect(events.disconnects).toEqual([]);
   });
+
+  it("keeps a slow link that is busy with a big message (its pong queues behind it)", async () => {
+    // 1.6 MB/s: the 4 MB message takes about 2.5 s, five times the dead-link timeout.
+    const { server, client, events } = await setup(
+      { heartbeat: { intervalMs: 100, timeoutMs: 500 } },
+      16 * 1024,
+    );
+    const channel = server.addTopic("/cloud", "std_msgs/String", STRING.text);
+    const sizes: number[] = [];
+    client.subscribeRaw("/cloud", "std_msgs/String", (bytes) => sizes.push(bytes.byteLength));
+    await server.waitFor(() => server.subscribed.has(channel), "the subscription");
+    server.publish(channel, writeString({ data: "x".repeat(4_000_000) }));
+    await until(() => sizes.length === 1, "the big message", 30000);
+    expect(events.disconnects).toEqual([]);
+  }, 60000);
 
   it("in a browser (no ping), takes silence for a dead link only when asked to", async () => {
     // The standard WebSocket API: no ping, no pong event, no terminate.
