@@ -10,8 +10,8 @@ import type {
   std_msgs,
   tf2_msgs,
   visualization_msgs,
-} from "../generated/index";
-import { Prng } from "./prng";
+} from "../generated/index.js";
+import { Prng } from "./prng.js";
 
 /**
  * `objects`: many small values (the cost is building the object graph);

@@ -17,7 +17,7 @@ import type {
   std_msgs,
   tf2_msgs,
   visualization_msgs,
-} from "../generated/index";
+} from "../generated/index.js";
 
 /** A builder of the same object graph as `msg`, or undefined when the case has none. */
 export function allocationFloor(caseName: string, msg: unknown): (() => unknown) | undefined {

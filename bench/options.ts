@@ -1,5 +1,5 @@
 /** Command-line options of `npm run bench` (`node dist/bench/run.js [options]`). */
-import type { HarnessOptions } from "./harness";
+import type { HarnessOptions } from "./harness.js";
 
 export interface BenchOptions {
   /** Run only tasks whose id (`case/op/impl`, `generation`, `tf-lookups`) contains this. */

@@ -3,7 +3,7 @@
  * verdict on each target. Ratios are "how many times faster than the reference" (higher is
  * better) and "how many times the floor" (lower is better, 1 is the floor itself).
  */
-import type { Measurement } from "./harness";
+import type { Measurement } from "./harness.js";
 
 /** Targets from the issue, on the geometric mean over the corpus. */
 export const TARGETS = {

@@ -4,19 +4,19 @@
  * and the verdict on the targets, writes everything to bench/results/latest.json.
  * Not part of `npm test`: performance is measured here, never asserted in tests.
  */
-import { vmFlags } from "./vm-flags"; // first: V8 flags must be set before measured code runs
+import { vmFlags } from "./vm-flags.js"; // first: V8 flags must be set before measured code runs
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CORPUS } from "./corpus";
+import { CORPUS } from "./corpus.js";
 import {
   measureCodeSize,
   measureGeneration,
   type CodeSize,
   type GenerationResult,
-} from "./generation";
-import { measureGroup, type Measurement } from "./harness";
-import { parseOptions, UsageRequest, type BenchOptions } from "./options";
+} from "./generation.js";
+import { measureGroup, type Measurement } from "./harness.js";
+import { parseOptions, UsageRequest, type BenchOptions } from "./options.js";
 import {
   buildRows,
   formatCompiledTable,
@@ -27,9 +27,9 @@ import {
   summarize,
   suspiciousFloors,
   type CaseInfo,
-} from "./report";
-import { prepareCase, selectTasks, tasksOf, verifyCase, type BenchTask } from "./suite";
-import { measureTfLookups, type TfLookupsResult } from "./tf-lookups";
+} from "./report.js";
+import { prepareCase, selectTasks, tasksOf, verifyCase, type BenchTask } from "./suite.js";
+import { measureTfLookups, type TfLookupsResult } from "./tf-lookups.js";
 
 /** dist/bench/run.js -> the repository root. */
 const REPO_ROOT = path.resolve(__dirname, "..", "..");

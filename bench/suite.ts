@@ -3,13 +3,13 @@
  * run-time compiled codec) against the reference on the same bytes, plus the floors. Everything is
  * checked before anything is timed: a fast codec that is wrong is not a result.
  */
-import { codecs } from "../generated/index";
-import { compileCodec } from "../runtime/codec/compile";
-import type { Codec } from "../runtime/codec/types";
-import { CORPUS, type CaseKind, type CorpusCase } from "./corpus";
-import { firstByteDifference, firstDifference } from "./equivalence";
-import { allocationFloor, copyFloor, freshBufferFloor } from "./floors";
-import { buildReference, type Reference } from "./reference";
+import { codecs } from "../generated/index.js";
+import { compileCodec } from "../runtime/codec/compile.js";
+import type { Codec } from "../runtime/codec/types.js";
+import { CORPUS, type CaseKind, type CorpusCase } from "./corpus.js";
+import { firstByteDifference, firstDifference } from "./equivalence.js";
+import { allocationFloor, copyFloor, freshBufferFloor } from "./floors.js";
+import { buildReference, type Reference } from "./reference.js";
 
 /** Cases whose codec is also compiled at run time, to show it matches the generated one. */
 const COMPILED_CASES = new Set(["tf50", "markers100x20"]);

@@ -5,7 +5,7 @@
  *
  * tinybench is ESM-only, hence the dynamic import from this CommonJS package.
  */
-import { TfBuffer, type TransformStampedInput } from "../runtime/tf";
+import { TfBuffer, type TransformStampedInput } from "../runtime/tf/index.js";
 
 /** One measured task. */
 export interface TfBenchTask {

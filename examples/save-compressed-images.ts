@@ -12,10 +12,10 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 // The generated standard types: importing them registers their codecs with the client.
-import type { CompressedImage } from "../generated/sensor_msgs";
-import "../generated";
-import { RosClient, type Subscription } from "../runtime/client";
-import type { Time } from "../runtime/codec/types";
+import type { CompressedImage } from "../generated/sensor_msgs.js";
+import "../generated/index.js";
+import { RosClient, type Subscription } from "../runtime/client/index.js";
+import type { Time } from "../runtime/codec/types.js";
 
 /** "1700000000_000000123.jpg": seconds, zero-padded nanoseconds, extension from the format. */
 export function imageFileName(stamp: Time, format: string): string {

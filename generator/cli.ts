@@ -2,11 +2,11 @@
  * `noros-gen`: generate TypeScript bindings and codecs from ROS message definitions.
  */
 import yargs from "yargs";
-import { DefinitionError } from "../runtime/schema/model";
-import { collectBridgeSchemas } from "../tools/bridge-schemas";
-import { UserError } from "../tools/errors";
-import { generate, type LiveSchemas } from "./generate";
-import { staleFiles, writeOutput } from "./output";
+import { DefinitionError } from "../runtime/schema/model.js";
+import { collectBridgeSchemas } from "../tools/bridge-schemas.js";
+import { UserError } from "../tools/errors.js";
+import { generate, type LiveSchemas } from "./generate.js";
+import { staleFiles, writeOutput } from "./output.js";
 
 export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)

@@ -14,10 +14,10 @@ import {
   ModuleDeclarationKind,
   IndentationText,
 } from "ts-morph";
-import type { ConstantValue, ResolvedField, ResolvedType } from "../runtime/schema/model";
-import { emitCodecFunctions, ARRAY_TS_TYPE } from "../runtime/codec/emit/emit-codec";
-import type { Layouts } from "../runtime/codec/emit/layout";
-import type { ModuleNames } from "./naming";
+import type { ConstantValue, ResolvedField, ResolvedType } from "../runtime/schema/model.js";
+import { emitCodecFunctions, ARRAY_TS_TYPE } from "../runtime/codec/emit/emit-codec.js";
+import type { Layouts } from "../runtime/codec/emit/layout.js";
+import type { ModuleNames } from "./naming.js";
 
 export interface ServiceInfo {
   fullName: string;

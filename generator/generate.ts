@@ -3,16 +3,16 @@
  * one TypeScript module per package plus an index. Everything is produced in memory; writing
  * (atomic) and checking (`--check`) are in output.ts.
  */
-import type { DefinitionProblem, ResolvedType } from "../runtime/schema/model";
-import { DefinitionError } from "../runtime/schema/model";
-import { TypeSet } from "../runtime/schema/resolve";
-import { Layouts } from "../runtime/codec/emit/layout";
-import { md5Hex } from "../runtime/schema/md5";
-import { findDefinitionFiles, loadDefinitions, type LoadedService } from "./sources";
-import { parseFullDefinition } from "../runtime/schema/full-text";
-import { ModuleNames } from "./naming";
-import { emitIndexModule, emitPackageModule, type ServiceInfo } from "./emit-module";
-import { standardSpecs } from "./standard";
+import type { DefinitionProblem, ResolvedType } from "../runtime/schema/model.js";
+import { DefinitionError } from "../runtime/schema/model.js";
+import { TypeSet } from "../runtime/schema/resolve.js";
+import { Layouts } from "../runtime/codec/emit/layout.js";
+import { md5Hex } from "../runtime/schema/md5.js";
+import { findDefinitionFiles, loadDefinitions, type LoadedService } from "./sources.js";
+import { parseFullDefinition } from "../runtime/schema/full-text.js";
+import { ModuleNames } from "./naming.js";
+import { emitIndexModule, emitPackageModule, type ServiceInfo } from "./emit-module.js";
+import { standardSpecs } from "./standard.js";
 
 export interface GenerateOptions {
   inputs: readonly string[];

@@ -4,7 +4,7 @@
  * uses, an import alias or another generated name: those get a `_` suffix (the ROS type name in
  * strings and maps never changes).
  */
-import { RESERVED_TYPE_NAMES } from "../runtime/codec/emit/code-writer";
+import { RESERVED_TYPE_NAMES } from "../runtime/codec/emit/code-writer.js";
 
 export interface TypeIdentifiers {
   /** Interface (and constants object) name. */

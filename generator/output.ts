@@ -17,8 +17,8 @@ import {
   statSync,
 } from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../tools/errors";
-import { GENERATED_MARK } from "./generate";
+import { UserError } from "../tools/errors.js";
+import { GENERATED_MARK } from "./generate.js";
 
 /** Why the output folder cannot be written, in one line (a file in the way, no permission). */
 function outputProblem(out: string, error: unknown): UserError {

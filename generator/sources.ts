@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { DefinitionProblem, MessageSpec } from "../runtime/schema/model";
-import { isValidBaseName, parseMessage } from "../runtime/schema/parse";
-import { quote } from "../runtime/schema/quote";
+import type { DefinitionProblem, MessageSpec } from "../runtime/schema/model.js";
+import { isValidBaseName, parseMessage } from "../runtime/schema/parse.js";
+import { quote } from "../runtime/schema/quote.js";
 
 export type DefinitionKind = "msg" | "srv" | "action";
 

@@ -5,9 +5,9 @@
  * need neither ROS nor the .msg files, and their bindings import `noros/msgs` instead of
  * re-emitting the standard types.
  */
-import type { MessageSpec } from "../runtime/schema/model";
-import { parseFullDefinition } from "../runtime/schema/full-text";
-import type { Codec } from "../runtime/codec/types";
+import type { MessageSpec } from "../runtime/schema/model.js";
+import { parseFullDefinition } from "../runtime/schema/full-text.js";
+import type { Codec } from "../runtime/codec/types.js";
 
 let cached: MessageSpec[] | undefined;
 
@@ -15,7 +15,7 @@ export function standardSpecs(): MessageSpec[] {
   if (cached !== undefined) return cached;
   // Loaded lazily: generating the standard set itself must not need a previous output.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const msgs = require("../generated/index") as { codecs: Record<string, Codec> };
+  const msgs = require("../generated/index.js") as { codecs: Record<string, Codec> };
   cached = Object.values(msgs.codecs).map((codec) => {
     const { types } = parseFullDefinition(codec.datatype, codec.definition);
     const spec = types.spec(codec.datatype)!;

@@ -15,12 +15,12 @@ export {
   type MessageOf,
   DecodeError,
   EncodeError,
-} from "./codec/types";
-export { compileCodec, compiledSource, type CompileOptions } from "./codec/compile";
-export { registerCodecs, findCodec } from "./codec/registry";
-export { DefinitionError, type DefinitionProblem } from "./schema/model";
-export { md5Hex } from "./schema/md5";
-export * from "./client/index";
+} from "./codec/types.js";
+export { compileCodec, compiledSource, type CompileOptions } from "./codec/compile.js";
+export { registerCodecs, findCodec } from "./codec/registry.js";
+export { DefinitionError, type DefinitionProblem } from "./schema/model.js";
+export { md5Hex } from "./schema/md5.js";
+export * from "./client/index.js";
 export {
   TfBuffer,
   DEFAULT_CACHE_TIME_SEC,
@@ -50,4 +50,4 @@ export {
   type Vector3StampedInput,
   type TFMessage,
   type TFMessageInput,
-} from "./tf/index";
+} from "./tf/index.js";

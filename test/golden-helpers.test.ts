@@ -9,7 +9,7 @@
  *   dump_bag.py flags the real smach bag's invalid UTF-8.
  */
 import { Bag } from "@foxglove/rosbag";
-import { FileReader } from "@foxglove/rosbag/node";
+import { FileReader } from "@foxglove/rosbag/node.js";
 import { parse as parseDefinition } from "@foxglove/rosmsg";
 import { MessageReader } from "@foxglove/rosmsg-serialization";
 import { execFileSync } from "node:child_process";
@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
-import { describeIf, hasPython, ROS_PYTHON, rosEnv, sharedBagsDir } from "./helpers/env";
+import { describeIf, hasPython, ROS_PYTHON, rosEnv, sharedBagsDir } from "./helpers/env.js";
 import {
   dumpBagsLive,
   expectMatchesGolden,
@@ -30,7 +30,7 @@ import {
   type ReadMessage,
   SCRIPTS_DIR,
   STD_TYPES_FILE,
-} from "./helpers/golden";
+} from "./helpers/golden.js";
 
 function withTempDir<T>(fn: (dir: string) => T): T {
   const dir = mkdtempSync(path.join(tmpdir(), "noros-golden-"));

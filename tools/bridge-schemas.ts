@@ -6,8 +6,8 @@
  */
 import type { Service } from "@foxglove/ws-protocol";
 
-import { connectBridge } from "./bridge/connection";
-import { UserError } from "./errors";
+import { connectBridge } from "./bridge/connection.js";
+import { UserError } from "./errors.js";
 
 export interface BridgeChannelSchema {
   readonly topic: string;

@@ -7,18 +7,18 @@ import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import yargs, { type Argv } from "yargs";
 
-import { callCommand } from "./commands/call";
-import type { CliIO } from "./commands/common";
-import { echoCommand } from "./commands/echo";
-import { hzCommand } from "./commands/hz";
-import { paramsCommand } from "./commands/params";
-import { playCommand } from "./commands/play";
-import { pubCommand } from "./commands/pub";
-import { recordCommand } from "./commands/record";
-import { topicsCommand } from "./commands/topics";
-import { UserError } from "./errors";
+import { callCommand } from "./commands/call.js";
+import type { CliIO } from "./commands/common.js";
+import { echoCommand } from "./commands/echo.js";
+import { hzCommand } from "./commands/hz.js";
+import { paramsCommand } from "./commands/params.js";
+import { playCommand } from "./commands/play.js";
+import { pubCommand } from "./commands/pub.js";
+import { recordCommand } from "./commands/record.js";
+import { topicsCommand } from "./commands/topics.js";
+import { UserError } from "./errors.js";
 
-export type { CliIO } from "./commands/common";
+export type { CliIO } from "./commands/common.js";
 
 interface Command {
   command: string;

@@ -3,8 +3,8 @@
  * `/` or `~` first, then letters, digits, `_` and `/`, and no `//`. A topic the bridge cannot
  * have is refused before anything is sent.
  */
-import { printable } from "../runtime/schema/quote";
-import { UserError } from "./errors";
+import { printable } from "../runtime/schema/quote.js";
+import { UserError } from "./errors.js";
 
 const LEGAL_NAME = /^[~/A-Za-z][\w/]*$/;
 

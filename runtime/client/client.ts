@@ -11,14 +11,14 @@
  * This file is the wiring: the connection lifecycle and frame dispatch. The parts live next to
  * it: subscriptions.ts, publishers.ts, services.ts, parameters.ts.
  */
-import type { Encodable, MessageOf, TopicMessage, TopicTypeMap } from "../codec/types";
-import { MessageIterator } from "./bounded-queue";
-import { Connection, type SocketClosed } from "./connection";
-import { ANY_TYPE, type ClientContext } from "./context";
-import { describeError, RosClientError } from "./errors";
-import { TypedEmitter } from "./events";
-import { GraphWatchers, type ConnectionGraph } from "./graph";
-import { Parameters, toParameters, type ParameterOp } from "./parameters";
+import type { Encodable, MessageOf, TopicMessage, TopicTypeMap } from "../codec/types.js";
+import { MessageIterator } from "./bounded-queue.js";
+import { Connection, type SocketClosed } from "./connection.js";
+import { ANY_TYPE, type ClientContext } from "./context.js";
+import { describeError, RosClientError } from "./errors.js";
+import { TypedEmitter } from "./events.js";
+import { GraphWatchers, type ConnectionGraph } from "./graph.js";
+import { Parameters, toParameters, type ParameterOp } from "./parameters.js";
 import {
   describeFrame,
   parseBinaryFrame,
@@ -27,11 +27,11 @@ import {
   type ParameterValue,
   type ServerInfo,
   type TextServerMessage,
-} from "./protocol";
-import { Publishers } from "./publishers";
-import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs";
-import { Services } from "./services";
-import { Subscriptions } from "./subscriptions";
+} from "./protocol.js";
+import { Publishers } from "./publishers.js";
+import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs.js";
+import { Services } from "./services.js";
+import { Subscriptions } from "./subscriptions.js";
 import type {
   AdvertiseOptions,
   DisconnectEvent,
@@ -52,8 +52,8 @@ import type {
   ServiceTypeName,
   Subscription,
   TopicInfo,
-} from "./types";
-import { defaultWebSocket } from "./websocket";
+} from "./types.js";
+import { defaultWebSocket } from "./websocket.js";
 
 export { ANY_TYPE };
 

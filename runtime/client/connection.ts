@@ -10,17 +10,17 @@
  * `heartbeat.timeoutMs` without any frame or pong it gives the socket up as a dead link (code
  * 4001) and goes on as after any other drop.
  */
-import { Backoff, type ReconnectOptions } from "./backoff";
-import { describeError } from "./errors";
-import { SUBPROTOCOLS } from "./protocol";
-import type { HeartbeatOptions } from "./types";
+import { Backoff, type ReconnectOptions } from "./backoff.js";
+import { describeError } from "./errors.js";
+import { SUBPROTOCOLS } from "./protocol.js";
+import type { HeartbeatOptions } from "./types.js";
 import {
   WS_OPEN,
   type ByteStream,
   type NodeWebSocketOptions,
   type WebSocketConstructor,
   type WebSocketLike,
-} from "./websocket";
+} from "./websocket.js";
 
 /** Close code reported for a socket given up as a dead link (4000-4999: private use). */
 export const DEAD_LINK_CODE = 4001;

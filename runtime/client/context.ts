@@ -2,9 +2,9 @@
  * What the parts of the client (subscriptions, publishers, services, parameters) need from the
  * `RosClient` that owns them: the socket, the codec choice, and where to report problems.
  */
-import type { RosClientError } from "./errors";
-import type { SchemaCodecs } from "./schema-codecs";
-import type { RosClientWarning } from "./types";
+import type { RosClientError } from "./errors.js";
+import type { SchemaCodecs } from "./schema-codecs.js";
+import type { RosClientWarning } from "./types.js";
 
 export interface ClientContext {
   readonly codecs: SchemaCodecs;

@@ -8,8 +8,8 @@
  * 5 s by default) while someone is subscribed, and then sends the whole graph as one update
  * (see ../shared/bridge-captures). `GraphState` merges the updates into the current graph.
  */
-import type { ClientContext } from "./context";
-import { RosClientError, describeError } from "./errors";
+import type { ClientContext } from "./context.js";
+import { RosClientError, describeError } from "./errors.js";
 
 /** Node names per topic (publishers, subscribers) and per service (providers). */
 export interface ConnectionGraph {

@@ -2,11 +2,11 @@
  * The bridge client: `RosClient` and the types of its API. `MessageTypeMap`, `ServiceTypeMap` and
  * `MessageOf` live in runtime/codec/types.ts (exported from the package root).
  */
-export { RosClient, ANY_TYPE, type ClientState } from "./client";
-export { RosClientError, type RosClientErrorKind, type RosClientErrorContext } from "./errors";
-export type { ReconnectOptions } from "./backoff";
-export type { ConnectionGraph } from "./graph";
-export type { WebSocketConstructor, WebSocketLike } from "./websocket";
+export { RosClient, ANY_TYPE, type ClientState } from "./client.js";
+export { RosClientError, type RosClientErrorKind, type RosClientErrorContext } from "./errors.js";
+export type { ReconnectOptions } from "./backoff.js";
+export type { ConnectionGraph } from "./graph.js";
+export type { WebSocketConstructor, WebSocketLike } from "./websocket.js";
 export type {
   AdvertiseOptions,
   ConnectEvent,
@@ -34,4 +34,4 @@ export type {
   StatusEvent,
   Subscription,
   TopicInfo,
-} from "./types";
+} from "./types.js";

@@ -3,9 +3,9 @@
  * `parameterValues` carrying the same id (foxglove_bridge answers a `setParameters` with the
  * values now set). Requests in flight are matched by id, and time out.
  */
-import type { ClientContext } from "./context";
-import { RosClientError } from "./errors";
-import type { Parameter, ParameterValue } from "./protocol";
+import type { ClientContext } from "./context.js";
+import { RosClientError } from "./errors.js";
+import type { Parameter, ParameterValue } from "./protocol.js";
 
 interface Pending {
   resolve: (values: Record<string, ParameterValue>) => void;

@@ -4,7 +4,7 @@
  * only, so nothing of it is bundled); parsing is ours because every malformed frame must become
  * an error that says what was wrong and where, and the connection must survive it.
  */
-import type { ConnectionGraphUpdate } from "./graph";
+import type { ConnectionGraphUpdate } from "./graph.js";
 import type {
   Channel,
   Parameter,

@@ -3,13 +3,13 @@
  * socket. Messages are encoded at `publish()` (so a bad message throws at the call site) and sent
  * at once, or queued while the connection is down: up to a bound, oldest dropped first.
  */
-import type { Codec, Encodable } from "../codec/types";
-import { RingBuffer } from "./bounded-queue";
-import type { ClientContext } from "./context";
-import { RosClientError } from "./errors";
-import { encodeMessageData } from "./protocol";
-import { MESSAGE_ENCODING } from "./schema-codecs";
-import type { Publisher } from "./types";
+import type { Codec, Encodable } from "../codec/types.js";
+import { RingBuffer } from "./bounded-queue.js";
+import type { ClientContext } from "./context.js";
+import { RosClientError } from "./errors.js";
+import { encodeMessageData } from "./protocol.js";
+import { MESSAGE_ENCODING } from "./schema-codecs.js";
+import type { Publisher } from "./types.js";
 
 interface PublisherState {
   channelId: number;

@@ -6,11 +6,11 @@
  * bridge runs, definitions do not. The cache is bounded (entries and text size), so that huge or
  * many definitions do not stay on the heap after their channels are gone.
  */
-import { compileCodec } from "../codec/compile";
-import { findCodec } from "../codec/registry";
-import { TextKeyedCache } from "../codec/text-cache";
-import type { Codec } from "../codec/types";
-import { describeError } from "./errors";
+import { compileCodec } from "../codec/compile.js";
+import { findCodec } from "../codec/registry.js";
+import { TextKeyedCache } from "../codec/text-cache.js";
+import type { Codec } from "../codec/types.js";
+import { describeError } from "./errors.js";
 
 /** The generated codec differs from the advertised definition; the advertised one is used. */
 export interface SchemaMismatch {

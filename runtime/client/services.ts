@@ -5,17 +5,17 @@
  * with the decoded response, or a rejection for `serviceCallFailure`, a timeout, the service
  * going away or the connection dropping.
  */
-import type { Codec, Encodable } from "../codec/types";
-import type { ClientContext } from "./context";
-import { describeError, RosClientError, type RosClientErrorContext } from "./errors";
+import type { Codec, Encodable } from "../codec/types.js";
+import type { ClientContext } from "./context.js";
+import { describeError, RosClientError, type RosClientErrorContext } from "./errors.js";
 import {
   describeFrame,
   encodeServiceCallRequest,
   type Service,
   type ServiceCallResponseFrame,
-} from "./protocol";
-import { MESSAGE_ENCODING, unsupportedEncoding } from "./schema-codecs";
-import type { ServiceInfo } from "./types";
+} from "./protocol.js";
+import { MESSAGE_ENCODING, unsupportedEncoding } from "./schema-codecs.js";
+import type { ServiceInfo } from "./types.js";
 
 interface ServiceCodecs {
   request: Codec;

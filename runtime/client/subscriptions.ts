@@ -3,18 +3,18 @@
  * per socket). Channels are matched to subscribers by topic and type; a channel is subscribed on
  * the server while some subscriber wants it, and each message is decoded once for all of them.
  */
-import type { Codec } from "../codec/types";
-import { ANY_TYPE, type ClientContext } from "./context";
-import { describeError, RosClientError } from "./errors";
-import { describeFrame, type Channel, type MessageDataFrame } from "./protocol";
-import { unsupportedEncoding } from "./schema-codecs";
+import type { Codec } from "../codec/types.js";
+import { ANY_TYPE, type ClientContext } from "./context.js";
+import { describeError, RosClientError } from "./errors.js";
+import { describeFrame, type Channel, type MessageDataFrame } from "./protocol.js";
+import { unsupportedEncoding } from "./schema-codecs.js";
 import type {
   MessageCallback,
   MessageInfo,
   RawMessageCallback,
   Subscription,
   TopicInfo,
-} from "./types";
+} from "./types.js";
 
 /** A subscription as the user made it; it outlives sockets. */
 interface Subscriber {

@@ -3,11 +3,11 @@
  * `MessageTypeMap` / `ServiceTypeMap`, which generated modules augment; names not in the maps are
  * allowed and give `unknown` (data decoded with a codec compiled from the server's definition).
  */
-import type { Encodable, MessageOf, MessageTypeMap, ServiceTypeMap } from "../codec/types";
-import type { ReconnectOptions } from "./backoff";
-import type { RosClientError } from "./errors";
-import type { ParameterValue, ServerInfo } from "./protocol";
-import type { WebSocketConstructor } from "./websocket";
+import type { Encodable, MessageOf, MessageTypeMap, ServiceTypeMap } from "../codec/types.js";
+import type { ReconnectOptions } from "./backoff.js";
+import type { RosClientError } from "./errors.js";
+import type { ParameterValue, ServerInfo } from "./protocol.js";
+import type { WebSocketConstructor } from "./websocket.js";
 
 /** A message type name: a generated one (completed by editors) or any other `pkg/Type`. */
 // `string & {}` keeps the known names as suggestions instead of collapsing the union to `string`.

@@ -4,15 +4,15 @@
  * (as JavaScript), and `new Function` turns them into code V8 optimizes like any other.
  * (Environments whose Content-Security-Policy forbids `new Function` must use generated codecs.)
  */
-import { parseFullDefinition } from "../schema/full-text";
-import { DefinitionError } from "../schema/model";
-import type { ResolvedType } from "../schema/model";
-import { emitCodecFunctions } from "./emit/emit-codec";
-import { Layouts } from "./emit/layout";
-import { defineCodec, type CodecParts } from "./define";
-import * as support from "./support";
-import { TextKeyedCache } from "./text-cache";
-import type { Codec } from "./types";
+import { parseFullDefinition } from "../schema/full-text.js";
+import { DefinitionError } from "../schema/model.js";
+import type { ResolvedType } from "../schema/model.js";
+import { emitCodecFunctions } from "./emit/emit-codec.js";
+import { Layouts } from "./emit/layout.js";
+import { defineCodec, type CodecParts } from "./define.js";
+import * as support from "./support.js";
+import { TextKeyedCache } from "./text-cache.js";
+import type { Codec } from "./types.js";
 
 export interface CompileOptions {
   /**

@@ -2,9 +2,9 @@
  * Turns the three emitted functions of a type into a `Codec`: the entry points that set up the
  * cursor, apply the decode options and put the type name into errors.
  */
-import { Reader } from "./reader";
-import { DecodeError, EncodeError, type Codec, type DecodeOptions } from "./types";
-import { type Fields, Writer, describe } from "./writer";
+import { Reader } from "./reader.js";
+import { DecodeError, EncodeError, type Codec, type DecodeOptions } from "./types.js";
+import { type Fields, Writer, describe } from "./writer.js";
 
 export interface CodecParts<T> {
   datatype: string;

@@ -3,7 +3,7 @@
  * few operations worth a function (strings, counts, numeric arrays). Fixed-size runs of fields
  * are read inline by the generated code with one bounds check for the whole run.
  */
-import { DecodeError, type DecodeOptions, type Duration, type Time } from "./types";
+import { DecodeError, type DecodeOptions, type Duration, type Time } from "./types.js";
 
 /** Arrays of zero-size elements (e.g. `std_msgs/Empty[]`) cost nothing on the wire; cap them. */
 const MAX_ZERO_SIZE_COUNT = 1 << 24;

@@ -3,7 +3,7 @@
  * (importing `noros/msgs` registers the standard set), so the client can prefer a generated codec
  * and fall back to compiling the schema a bridge advertises.
  */
-import type { Codec } from "./types";
+import type { Codec } from "./types.js";
 
 const registered = new Map<string, Codec>();
 

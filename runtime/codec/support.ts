@@ -6,13 +6,20 @@
  * re-export becomes a getter, and a getter on every `$rt.float(...)` of a hot encode loop costs
  * more than the check itself.
  */
-import * as reader from "./reader";
-import * as writer from "./writer";
-import * as define from "./define";
-import * as registry from "./registry";
+import * as reader from "./reader.js";
+import * as writer from "./writer.js";
+import * as define from "./define.js";
+import * as registry from "./registry.js";
 
-export type { Fields } from "./writer";
-export type { Codec, Time, Duration, MessageTypeMap, ServiceTypeMap, TopicTypeMap } from "./types";
+export type { Fields } from "./writer.js";
+export type {
+  Codec,
+  Time,
+  Duration,
+  MessageTypeMap,
+  ServiceTypeMap,
+  TopicTypeMap,
+} from "./types.js";
 export type Reader = reader.Reader;
 export type Writer = writer.Writer;
 

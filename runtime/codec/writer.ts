@@ -4,7 +4,7 @@
  * checked as it is written so that a wrong input fails with its field path instead of writing
  * NaN, zero or a truncated number.
  */
-import { DecodeError, EncodeError } from "./types";
+import { DecodeError, EncodeError } from "./types.js";
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextEncoder();

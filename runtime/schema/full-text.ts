@@ -2,10 +2,10 @@
  * Reads a full definition text as bags and bridges carry it (`gendeps --cat` form: the top-level
  * type's text, then `====...` + `MSG: pkg/Type` blocks) into a `TypeSet`.
  */
-import { DefinitionError, type DefinitionProblem } from "./model";
-import { isValidTypeName, parseMessage } from "./parse";
-import { printable, quote } from "./quote";
-import { TypeSet } from "./resolve";
+import { DefinitionError, type DefinitionProblem } from "./model.js";
+import { isValidTypeName, parseMessage } from "./parse.js";
+import { printable, quote } from "./quote.js";
+import { TypeSet } from "./resolve.js";
 
 /** A separator line: only `=` (genmsg writes 80; be lenient about the count). */
 const SEPARATOR_LINE = /^={3,}\s*$/;

@@ -15,8 +15,8 @@ import {
   type MessageSpec,
   type SourceRef,
   isBuiltin,
-} from "./model";
-import { printable, quote } from "./quote";
+} from "./model.js";
+import { printable, quote } from "./quote.js";
 
 /** genmsg `BASE_RESOURCE_NAME_LEGAL_CHARS_P`: field, constant, package and type base names. */
 const BASE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;

@@ -2,7 +2,7 @@
  * Resolves field types against a set of parsed definitions and computes what ROS computes for
  * each type: the md5sum (genmsg `compute_md5_text`) and the full text (`compute_full_text`).
  */
-import { md5Hex } from "./md5";
+import { md5Hex } from "./md5.js";
 import {
   DefinitionError,
   type DefinitionProblem,
@@ -10,8 +10,8 @@ import {
   type ResolvedField,
   type ResolvedType,
   isBuiltin,
-} from "./model";
-import { quote } from "./quote";
+} from "./model.js";
+import { quote } from "./quote.js";
 
 const SEPARATOR = "=".repeat(80);
 

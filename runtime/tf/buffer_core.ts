@@ -23,10 +23,10 @@
  * a leading '/' in a query (InvalidArgumentException); here a query's ids are stripped the same
  * way, so "/base_link" and "base_link" are the same frame everywhere.
  */
-import type { Time } from "../codec/types";
-import { InvalidArgumentError, TransformError, type TransformQuery } from "./errors";
-import type { TFMessageInput, TransformStamped, TransformStampedInput } from "./messages";
-import { compareStamps, durationFromSec, normalizeTime } from "./time";
+import type { Time } from "../codec/types.js";
+import { InvalidArgumentError, TransformError, type TransformQuery } from "./errors.js";
+import type { TFMessageInput, TransformStamped, TransformStampedInput } from "./messages.js";
+import { compareStamps, durationFromSec, normalizeTime } from "./time.js";
 import {
   emptyMiss,
   emptySample,
@@ -34,9 +34,14 @@ import {
   TimeCache,
   type CacheMiss,
   type LinkCache,
-} from "./time_cache";
-import { connectivityError, extrapolationError, frameIdError, loopError } from "./tf2_error_texts";
-import { TransformAccum, WalkEnding } from "./transform_accum";
+} from "./time_cache.js";
+import {
+  connectivityError,
+  extrapolationError,
+  frameIdError,
+  loopError,
+} from "./tf2_error_texts.js";
+import { TransformAccum, WalkEnding } from "./transform_accum.js";
 import {
   insertRejection,
   malformedRejection,
@@ -44,7 +49,7 @@ import {
   tf2Rejections,
   type Rejection,
   type TfWarningCode,
-} from "./transform_checks";
+} from "./transform_checks.js";
 
 export type { TfWarningCode };
 

@@ -6,7 +6,7 @@
  * The names avoid JavaScript's built-ins (there is no global `LookupError`; tf2's
  * `TimeoutException` becomes `TransformTimeoutError`, clearly about transforms).
  */
-import type { Time } from "../codec/types";
+import type { Time } from "../codec/types.js";
 
 /** What was asked when the error arose (frames as given, after stripping one leading '/'). */
 export interface TransformQuery {

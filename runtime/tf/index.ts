@@ -9,13 +9,13 @@ export {
   type TfWarning,
   type TfWarningCode,
   type WaitOptions,
-} from "./tf_buffer";
+} from "./tf_buffer.js";
 export {
   TransformListener,
   type TfClient,
   type TfSubscription,
   type TransformListenerOptions,
-} from "./transform_listener";
+} from "./transform_listener.js";
 export {
   TransformError,
   LookupError,
@@ -25,7 +25,7 @@ export {
   TransformTimeoutError,
   type ExtrapolationDirection,
   type TransformQuery,
-} from "./errors";
+} from "./errors.js";
 export type {
   Header,
   HeaderInput,
@@ -44,4 +44,4 @@ export type {
   Vector3,
   Vector3Stamped,
   Vector3StampedInput,
-} from "./messages";
+} from "./messages.js";

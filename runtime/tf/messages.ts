@@ -4,7 +4,7 @@
  * what the buffer returns is assignable to the generated types (every field present), so a
  * looked-up transform can be published as it is.
  */
-import type { Time } from "../codec/types";
+import type { Time } from "../codec/types.js";
 
 export type { Time };
 

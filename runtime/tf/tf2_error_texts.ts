@@ -9,9 +9,9 @@ import {
   InvalidArgumentError,
   LookupError,
   type TransformQuery,
-} from "./errors";
-import { durationSec, formatFixed9, timeToSec, truncateLikeSnprintf } from "./time";
-import type { CacheMiss } from "./time_cache";
+} from "./errors.js";
+import { durationSec, formatFixed9, timeToSec, truncateLikeSnprintf } from "./time.js";
+import type { CacheMiss } from "./time_cache.js";
 
 /** validateFrameId: an empty id, one that still starts with '/', or an unknown frame. */
 export function frameIdError(

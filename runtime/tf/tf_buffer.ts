@@ -5,9 +5,9 @@
  *
  * Browser-safe: no Node APIs (timers and queueMicrotask only).
  */
-import type { Time } from "../codec/types";
-import { TransformError, TransformTimeoutError } from "./errors";
-import { Transform3 } from "./linear_math";
+import type { Time } from "../codec/types.js";
+import { TransformError, TransformTimeoutError } from "./errors.js";
+import { Transform3 } from "./linear_math.js";
 import type {
   PointStamped,
   PointStampedInput,
@@ -16,16 +16,21 @@ import type {
   TransformStamped,
   Vector3Stamped,
   Vector3StampedInput,
-} from "./messages";
-import { BufferCore, makeTransformStamped, stripSlash, type TfBufferOptions } from "./buffer_core";
-import { formatFixed9, timeToSec } from "./time";
+} from "./messages.js";
+import {
+  BufferCore,
+  makeTransformStamped,
+  stripSlash,
+  type TfBufferOptions,
+} from "./buffer_core.js";
+import { formatFixed9, timeToSec } from "./time.js";
 
 export {
   DEFAULT_CACHE_TIME_SEC,
   type TfBufferOptions,
   type TfWarning,
   type TfWarningCode,
-} from "./buffer_core";
+} from "./buffer_core.js";
 
 export interface WaitOptions {
   /** Reject with TransformTimeoutError after this long. Default: wait without a time limit. */

@@ -3,7 +3,7 @@
  * nanoseconds does not fit a double), durations normalised like ros::Duration, `toSec()` as
  * `sec + 1e-9 * nsec`, and printf's `%.9f` for the numbers in tf2's messages.
  */
-import type { Time } from "../codec/types";
+import type { Time } from "../codec/types.js";
 
 export const NSEC_PER_SEC = 1_000_000_000;
 const UINT32_LIMIT = 2 ** 32;

@@ -4,8 +4,8 @@
  * the sample at that stamp, an interpolation between the two around it, or an extrapolation
  * miss; a static link holds one sample that answers every time.
  */
-import { compareStamps, durationSec, NSEC_PER_SEC } from "./time";
-import { slerp, slerped } from "./linear_math";
+import { compareStamps, durationSec, NSEC_PER_SEC } from "./time.js";
+import { slerp, slerped } from "./linear_math.js";
 
 /** One stored transform: child frame -> `parent` at a stamp. Frames are numbers (BufferCore ids). */
 export interface LinkSample {

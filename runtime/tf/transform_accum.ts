@@ -3,8 +3,8 @@
  * source frame it composes source -> top; going up from the target frame, target -> top; at the
  * end the result is (target -> top)^-1 * (source -> top), with tf2's operations in tf2's order.
  */
-import { product, quatMultiply, quatRotate, rotated } from "./linear_math";
-import { emptySample, type LinkSample } from "./time_cache";
+import { product, quatMultiply, quatRotate, rotated } from "./linear_math.js";
+import { emptySample, type LinkSample } from "./time_cache.js";
 
 /** How the two walks met (tf2's WalkEnding). */
 export const WalkEnding = {

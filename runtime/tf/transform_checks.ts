@@ -3,9 +3,9 @@
  * (tf2 logs them; here they go to the buffer's `onWarning`). Input that is not a TransformStamped
  * at all (a missing field, a string for a number: tf2's C++ types rule that out) is caught first.
  */
-import type { Quaternion, TransformStampedInput, Vector3 } from "./messages";
-import { formatFixed, normalizeTime, timeToSec } from "./time";
-import type { InsertRejection } from "./time_cache";
+import type { Quaternion, TransformStampedInput, Vector3 } from "./messages.js";
+import { formatFixed, normalizeTime, timeToSec } from "./time.js";
+import type { InsertRejection } from "./time_cache.js";
 
 /** Why `setTransform` ignored a transform (tf2's codes, plus one for input tf2 never sees). */
 export type TfWarningCode =

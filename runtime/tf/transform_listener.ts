@@ -9,8 +9,8 @@
  * afresh: the bridge delivers the latched /tf_static to each new subscriber, so the statics are
  * read again.
  */
-import type { TfBuffer } from "./tf_buffer";
-import type { TFMessageInput } from "./messages";
+import type { TfBuffer } from "./tf_buffer.js";
+import type { TFMessageInput } from "./messages.js";
 
 export interface TfSubscription {
   unsubscribe(): void;

@@ -6,8 +6,8 @@
  * Message and service types are declared here by hand and added to the maps the way generated
  * modules add theirs, under a test-only package name so they never collide with generated ones.
  */
-import type { Time } from "../../runtime/codec/types";
-import type { MessageStream, Publisher, RosClient } from "../../runtime/client";
+import type { Time } from "../../runtime/codec/types.js";
+import type { MessageStream, Publisher, RosClient } from "../../runtime/client/index.js";
 
 interface Vector3 {
   x: number;
@@ -35,7 +35,7 @@ interface SetFlagResponse {
   message: string;
 }
 
-declare module "../../runtime/codec/types" {
+declare module "../../runtime/codec/types.js" {
   interface MessageTypeMap {
     "typecheck_msgs/Twist": Twist;
     "typecheck_msgs/CompressedImage": CompressedImage;

@@ -11,10 +11,10 @@
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader } from "@foxglove/rosmsg-serialization";
 import * as path from "node:path";
-import { describeIf, sharedBagsDir } from "../helpers/env";
-import { GOLDEN_DIR, readJsonl } from "../helpers/golden";
-import { readBag, topicsWithoutDefinition } from "./helpers/bags";
-import { expectLikeGolden, serveBag } from "./helpers/serve-bag";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
+import { GOLDEN_DIR, readJsonl } from "../helpers/golden.js";
+import { readBag, topicsWithoutDefinition } from "./helpers/bags.js";
+import { expectLikeGolden, serveBag } from "./helpers/serve-bag.js";
 
 describe.each(["std", "edge"])("golden bag %s.bag", (name) => {
   it("decodes every message as genpy did, with codecs compiled from the definitions", async () => {

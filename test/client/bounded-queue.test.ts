@@ -1,6 +1,6 @@
 /** The bounded buffers behind publish queues and `messages()`, and the reconnect backoff. */
-import { Backoff } from "../../runtime/client/backoff";
-import { MessageIterator, RingBuffer } from "../../runtime/client/bounded-queue";
+import { Backoff } from "../../runtime/client/backoff.js";
+import { MessageIterator, RingBuffer } from "../../runtime/client/bounded-queue.js";
 
 describe("RingBuffer", () => {
   it("keeps the newest `capacity` items in order and hands back the dropped ones", () => {

@@ -6,11 +6,11 @@
  */
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader } from "@foxglove/rosmsg-serialization";
-import type { RosClient } from "../../runtime/client";
-import { describeIf } from "../helpers/env";
-import { BridgeServer } from "./helpers/bridge-server";
-import { loadCaptures } from "./helpers/captures";
-import { newClient, until, type Recorded } from "./helpers/harness";
+import type { RosClient } from "../../runtime/client/index.js";
+import { describeIf } from "../helpers/env.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { loadCaptures } from "./helpers/captures.js";
+import { newClient, until, type Recorded } from "./helpers/harness.js";
 
 const captures = loadCaptures();
 

@@ -5,11 +5,11 @@
  */
 import * as path from "node:path";
 
-import { RosClient, type ConnectionGraph } from "../../runtime/client";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env";
-import { capturedBridge, type CapturedBridge } from "./helpers/captured-bridge";
-import { until } from "./helpers/harness";
+import { RosClient, type ConnectionGraph } from "../../runtime/client/index.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env.js";
+import { capturedBridge, type CapturedBridge } from "./helpers/captured-bridge.js";
+import { until } from "./helpers/harness.js";
 
 const captures = bridgeCapturesDir();
 const bags = sharedBagsDir();

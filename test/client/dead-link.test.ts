@@ -7,10 +7,10 @@ import * as net from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocket as NodeWebSocket } from "ws";
 
-import type { RosClient, WebSocketConstructor } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
-import { newClient, referenceReader, referenceWriter, until } from "./helpers/harness";
+import type { RosClient, WebSocketConstructor } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
+import { newClient, referenceReader, referenceWriter, until } from "./helpers/harness.js";
 
 const STRING = DEFINITIONS["std_msgs/String"];
 const writeString = referenceWriter(STRING);

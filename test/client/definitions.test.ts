@@ -3,9 +3,9 @@
  * genpy classes (checked when ROS Python is installed), and noros computes the same md5.
  */
 import { execFileSync } from "node:child_process";
-import { compileCodec } from "../../runtime/codec/compile";
-import { describeIf, hasPython, ROS_PYTHON, rosEnv } from "../helpers/env";
-import { DEFINITIONS } from "./helpers/definitions";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { describeIf, hasPython, ROS_PYTHON, rosEnv } from "../helpers/env.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
 
 const entries = Object.values(DEFINITIONS);
 

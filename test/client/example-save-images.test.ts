@@ -6,13 +6,17 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { imageFileName, main, saveCompressedImages } from "../../examples/save-compressed-images";
-import type { Time } from "../../runtime/codec/types";
-import { describeIf, sharedBagsDir } from "../helpers/env";
-import { fromGoldenJson, GOLDEN_DIR, readJsonl } from "../helpers/golden";
-import { readBag, type BagContents } from "./helpers/bags";
-import { BridgeServer } from "./helpers/bridge-server";
-import { newClient, until } from "./helpers/harness";
+import {
+  imageFileName,
+  main,
+  saveCompressedImages,
+} from "../../examples/save-compressed-images.js";
+import type { Time } from "../../runtime/codec/types.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
+import { fromGoldenJson, GOLDEN_DIR, readJsonl } from "../helpers/golden.js";
+import { readBag, type BagContents } from "./helpers/bags.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { newClient, until } from "./helpers/harness.js";
 
 interface Image {
   header: { stamp: Time };

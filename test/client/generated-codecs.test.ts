@@ -4,22 +4,22 @@
  * advertised definition has its md5, including channels without a definition; a definition that
  * differs is reported and decoded as advertised.
  */
-import "../../generated";
+import "../../generated/index.js";
 import * as path from "node:path";
-import type { RosClient } from "../../runtime/client";
-import { findCodec } from "../../runtime/codec/registry";
-import { GOLDEN_DIR, readJsonl } from "../helpers/golden";
-import { readBag } from "./helpers/bags";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
+import type { RosClient } from "../../runtime/client/index.js";
+import { findCodec } from "../../runtime/codec/registry.js";
+import { GOLDEN_DIR, readJsonl } from "../helpers/golden.js";
+import { readBag } from "./helpers/bags.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
 import {
   newClient,
   referenceReader,
   referenceWriter,
   until,
   type Recorded,
-} from "./helpers/harness";
-import { expectLikeGolden, serveBag } from "./helpers/serve-bag";
+} from "./helpers/harness.js";
+import { expectLikeGolden, serveBag } from "./helpers/serve-bag.js";
 
 describe("golden std.bag with generated codecs", () => {
   it("decodes every message as genpy did, including types without a definition", async () => {

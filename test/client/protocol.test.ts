@@ -12,9 +12,9 @@ import {
   parseBinaryFrame,
   parseTextFrame,
   ProtocolError,
-} from "../../runtime/client/protocol";
-import { describeIf } from "../helpers/env";
-import { loadCaptures } from "./helpers/captures";
+} from "../../runtime/client/protocol.js";
+import { describeIf } from "../helpers/env.js";
+import { loadCaptures } from "./helpers/captures.js";
 
 const captures = loadCaptures();
 

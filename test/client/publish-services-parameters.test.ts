@@ -4,16 +4,16 @@
  * sockets. Bytes the client sends are checked with the reference ROS 1 decoder, bytes it receives
  * are made by the reference encoder.
  */
-import type { RosClient } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
+import type { RosClient } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
 import {
   newClient,
   referenceReader,
   referenceWriter,
   until,
   type Recorded,
-} from "./helpers/harness";
+} from "./helpers/harness.js";
 
 const TWIST = DEFINITIONS["geometry_msgs/Twist"];
 const STRING = DEFINITIONS["std_msgs/String"];

@@ -3,10 +3,10 @@
  * with a new session and new channel ids mid-stream, network drops, bridges that are not up yet,
  * and clients without reconnect.
  */
-import type { RosClient } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
-import { newClient, referenceReader, referenceWriter, sleep, until } from "./helpers/harness";
+import type { RosClient } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
+import { newClient, referenceReader, referenceWriter, sleep, until } from "./helpers/harness.js";
 
 const STRING = DEFINITIONS["std_msgs/String"];
 const writeString = referenceWriter(STRING);

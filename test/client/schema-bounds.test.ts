@@ -2,10 +2,10 @@
  * Definitions of hostile size: a 50 MB schema gives a short error, and neither it nor many
  * distinct definitions stay cached after use.
  */
-import { SchemaCodecs } from "../../runtime/client/schema-codecs";
-import type { RosClient } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { newClient, until } from "./helpers/harness";
+import { SchemaCodecs } from "../../runtime/client/schema-codecs.js";
+import type { RosClient } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { newClient, until } from "./helpers/harness.js";
 
 describe("schema size bounds", () => {
   const clients: RosClient[] = [];

@@ -4,12 +4,12 @@
  * for topics, fan-out, iterators with bounded buffers, and staying alive through bad frames,
  * bad messages and throwing callbacks.
  */
-import { compileCodec } from "../../runtime/codec/compile";
-import { registerCodecs } from "../../runtime/codec/registry";
-import type { RosClient } from "../../runtime/client";
-import { BridgeServer } from "./helpers/bridge-server";
-import { DEFINITIONS } from "./helpers/definitions";
-import { newClient, referenceWriter, until, type Recorded } from "./helpers/harness";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { registerCodecs } from "../../runtime/codec/registry.js";
+import type { RosClient } from "../../runtime/client/index.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { DEFINITIONS } from "./helpers/definitions.js";
+import { newClient, referenceWriter, until, type Recorded } from "./helpers/harness.js";
 
 const STRING = DEFINITIONS["std_msgs/String"];
 const IMAGE = DEFINITIONS["sensor_msgs/CompressedImage"];

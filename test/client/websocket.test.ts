@@ -1,8 +1,8 @@
 /** Which WebSocket implementation the client uses. */
 import { WebSocket as WsWebSocket } from "ws";
-import { defaultWebSocket, type WebSocketConstructor } from "../../runtime/client/websocket";
-import { BridgeServer } from "./helpers/bridge-server";
-import { newClient } from "./helpers/harness";
+import { defaultWebSocket, type WebSocketConstructor } from "../../runtime/client/websocket.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
+import { newClient } from "./helpers/harness.js";
 
 describe("WebSocket implementation", () => {
   it("is the ws package in Node, even where Node has a global WebSocket", () => {

@@ -6,8 +6,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg-serialization";
 import { parse } from "@foxglove/rosmsg";
-import { compileCodec } from "../../runtime/codec/compile";
-import { bridgeCapturesDir, describeIf } from "../helpers/env";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { bridgeCapturesDir, describeIf } from "../helpers/env.js";
 
 const dir = bridgeCapturesDir();
 

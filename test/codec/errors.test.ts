@@ -4,9 +4,9 @@
  * the field path; never another exception, a hang or a silent wrong value.
  */
 import fc from "fast-check";
-import { geometry_msgs, sensor_msgs, std_msgs, visualization_msgs } from "../../generated/index";
-import { compileCodec } from "../../runtime/codec/compile";
-import { DecodeError, EncodeError } from "../../runtime/codec/types";
+import { geometry_msgs, sensor_msgs, std_msgs, visualization_msgs } from "../../generated/index.js";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { DecodeError, EncodeError } from "../../runtime/codec/types.js";
 
 const header = () => ({ seq: 7, stamp: { sec: 1700000000, nsec: 5 }, frame_id: "base_link" });
 const point = (x: number) => ({ x, y: x + 1, z: x + 2 });

@@ -9,11 +9,11 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { codecs } from "../../generated/index";
-import { compileCodec } from "../../runtime/codec/compile";
-import type { Codec } from "../../runtime/codec/types";
-import { openMessageSource } from "../../tools/sources";
-import { describeIf, hasPython, sharedBagsDir } from "../helpers/env";
+import { codecs } from "../../generated/index.js";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import type { Codec } from "../../runtime/codec/types.js";
+import { openMessageSource } from "../../tools/sources/index.js";
+import { describeIf, hasPython, sharedBagsDir } from "../helpers/env.js";
 import {
   GOLDEN_DIR,
   type GoldenLine,
@@ -21,7 +21,7 @@ import {
   dumpBagsLive,
   expectMessagesMatchGolden,
   readJsonl,
-} from "../helpers/golden";
+} from "../helpers/golden.js";
 
 interface BagReport {
   messages: number;

@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg-serialization";
-import { compileCodec } from "../../runtime/codec/compile";
+import { compileCodec } from "../../runtime/codec/compile.js";
 
 const SCALARS = [
   "bool",

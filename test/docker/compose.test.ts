@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 
-import { copiesOf, envOf, finalStage, readInstructions } from "./dockerfile_instructions";
+import { copiesOf, envOf, finalStage, readInstructions } from "./dockerfile_instructions.js";
 import {
   interpolate,
   interpolateAll,
@@ -17,7 +17,7 @@ import {
   validateCompose,
   type Json,
   type Mapping,
-} from "./compose_spec";
+} from "./compose_spec.js";
 
 const dockerDir = path.resolve(__dirname, "..", "..", "docker");
 const stage = finalStage(readInstructions(path.join(dockerDir, "Dockerfile")));

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { describeIf, hasCommand, hasPython } from "../helpers/env";
-import { killIfRunning, processTree, start, type Started } from "./processes";
-import { startRoscore, stopRoscore, type Roscore } from "./ros";
+import { describeIf, hasCommand, hasPython } from "../helpers/env.js";
+import { killIfRunning, processTree, start, type Started } from "./processes.js";
+import { startRoscore, stopRoscore, type Roscore } from "./ros.js";
 
 const demo = path.resolve(__dirname, "..", "..", "docker", "demo_publisher.py");
 const counter = path.join(__dirname, "count_topics.py");

@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { validate } from "dockerfile-utils";
 
-import { describeIf, hasCommand, ROS_PYTHON } from "../helpers/env";
+import { describeIf, hasCommand, ROS_PYTHON } from "../helpers/env.js";
 import {
   copiesOf,
   envOf,
@@ -17,7 +17,7 @@ import {
   finalStage,
   readInstructions,
   type Instruction,
-} from "./dockerfile_instructions";
+} from "./dockerfile_instructions.js";
 
 const dockerDir = path.resolve(__dirname, "..", "..", "docker");
 const dockerfile = path.join(dockerDir, "Dockerfile");

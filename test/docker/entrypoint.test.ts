@@ -22,7 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 
-import { describeIf, hasCommand, hasPython } from "../helpers/env";
+import { describeIf, hasCommand, hasPython } from "../helpers/env.js";
 import {
   acceptsConnections,
   commandLine,
@@ -33,8 +33,8 @@ import {
   start,
   waitFor,
   type Started,
-} from "./processes";
-import { masterAnswers, startRoscore, stopRoscore, type Roscore } from "./ros";
+} from "./processes.js";
+import { masterAnswers, startRoscore, stopRoscore, type Roscore } from "./ros.js";
 
 const dockerDir = path.resolve(__dirname, "..", "..", "docker");
 const entrypoint = path.join(dockerDir, "entrypoint.sh");

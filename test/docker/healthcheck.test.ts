@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 
-import { describeIf, hasCommand } from "../helpers/env";
-import { freePort } from "./processes";
+import { describeIf, hasCommand } from "../helpers/env.js";
+import { freePort } from "./processes.js";
 
 const healthcheck = path.resolve(__dirname, "..", "..", "docker", "healthcheck.sh");
 

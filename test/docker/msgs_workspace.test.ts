@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { describeIf, hasCommand, hasPython, ROS_PYTHON } from "../helpers/env";
+import { describeIf, hasCommand, hasPython, ROS_PYTHON } from "../helpers/env.js";
 
 const script = path.resolve(__dirname, "..", "..", "docker", "msgs_workspace.py");
 const repoMsgs = path.resolve(__dirname, "..", "..", "msgs");

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import { freePort, killIfRunning, processTree, start, waitFor, type Started } from "./processes";
+import { freePort, killIfRunning, processTree, start, waitFor, type Started } from "./processes.js";
 
 /** True when a ROS master answers getPid at `uri` (http://host:port). */
 export function masterAnswers(uri: string): Promise<boolean> {

@@ -5,14 +5,14 @@
  */
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { main } from "../../generator/cli";
-import { compileCodec } from "../../runtime/codec/compile";
-import type { Codec } from "../../runtime/codec/types";
-import { openMessageSource } from "../../tools/sources";
-import { startPlayServer } from "../../tools/play/server";
-import { runCli } from "../helpers/cli";
-import { GOLDEN_DIR } from "../helpers/golden";
-import { typecheck } from "../helpers/typecheck";
+import { main } from "../../generator/cli.js";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import type { Codec } from "../../runtime/codec/types.js";
+import { openMessageSource } from "../../tools/sources/index.js";
+import { startPlayServer } from "../../tools/play/server.js";
+import { runCli } from "../helpers/cli.js";
+import { GOLDEN_DIR } from "../helpers/golden.js";
+import { typecheck } from "../helpers/typecheck.js";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -35,7 +35,7 @@ describe("noros-gen --bridge", () => {
         codecs: Record<string, Codec>;
       };
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const std = require("../../generated/index") as { codecs: Record<string, Codec> };
+      const std = require("../../generated/index.js") as { codecs: Record<string, Codec> };
       expect(Object.keys(live.topics).sort()).toEqual([...topics].sort());
       const source = await openMessageSource(bag);
       let count = 0;

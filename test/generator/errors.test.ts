@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { main } from "../../generator/cli";
-import { runCli } from "../helpers/cli";
+import { main } from "../../generator/cli.js";
+import { runCli } from "../helpers/cli.js";
 
 let dir: string;
 beforeEach(() => {

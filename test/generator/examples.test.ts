@@ -7,9 +7,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { generate } from "../../generator/generate";
-import { compileCodec } from "../../runtime/codec/compile";
-import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env";
+import { generate } from "../../generator/generate.js";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env.js";
 
 const root = path.resolve(__dirname, "..", "..");
 

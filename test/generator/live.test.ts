@@ -5,11 +5,11 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { codecs } from "../../generated/index";
-import { generate, type LiveSchemas } from "../../generator/generate";
-import { writeOutput } from "../../generator/output";
-import { bridgeCapturesDir } from "../helpers/env";
-import { typecheck } from "../helpers/typecheck";
+import { codecs } from "../../generated/index.js";
+import { generate, type LiveSchemas } from "../../generator/generate.js";
+import { writeOutput } from "../../generator/output.js";
+import { bridgeCapturesDir } from "../helpers/env.js";
+import { typecheck } from "../helpers/typecheck.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const SEP = "=".repeat(80);

@@ -5,8 +5,8 @@
  * cannot give md5s or full texts, which come from genpy instead.)
  */
 import { ros1 } from "@foxglove/rosmsg-msgs-common";
-import { codecs } from "../../generated/index";
-import { parseFullDefinition } from "../../runtime/schema/full-text";
+import { codecs } from "../../generated/index.js";
+import { parseFullDefinition } from "../../runtime/schema/full-text.js";
 
 const NORMAL: Record<string, string> = { char: "uint8", byte: "int8" };
 

@@ -5,10 +5,10 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { main } from "../../generator/cli";
-import { generate } from "../../generator/generate";
-import { runCli } from "../helpers/cli";
-import { typecheck } from "../helpers/typecheck";
+import { main } from "../../generator/cli.js";
+import { generate } from "../../generator/generate.js";
+import { runCli } from "../helpers/cli.js";
+import { typecheck } from "../helpers/typecheck.js";
 
 const root = path.resolve(__dirname, "..", "..");
 let dir: string;

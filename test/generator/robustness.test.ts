@@ -15,9 +15,9 @@ import {
 } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../generator/cli";
-import { compileCodec } from "../../runtime/codec/compile";
-import { runCli } from "../helpers/cli";
+import { main } from "../../generator/cli.js";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { runCli } from "../helpers/cli.js";
 
 const root = path.resolve(__dirname, "..", "..");
 let dir: string;

@@ -9,10 +9,10 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { codecs, services } from "../../generated/index";
-import { main } from "../../generator/cli";
-import { runCli } from "../helpers/cli";
-import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env";
+import { codecs, services } from "../../generated/index.js";
+import { main } from "../../generator/cli.js";
+import { runCli } from "../helpers/cli.js";
+import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env.js";
 
 interface TruthType {
   type: string;

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { ROS_PYTHON, rosEnv } from "./env";
+import { ROS_PYTHON, rosEnv } from "./env.js";
 
 /** A JSON value as it appears in a golden file (tagged forms included). */
 export type GoldenJson = null | boolean | number | string | GoldenJson[] | GoldenObject;

@@ -19,8 +19,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describeIf, hasPython, ROS_PYTHON, rosEnv, sharedBagsDir } from "../helpers/env";
-import { loadGroundTruth, replay, type GroundTruth } from "./replay";
+import { describeIf, hasPython, ROS_PYTHON, rosEnv, sharedBagsDir } from "../helpers/env.js";
+import { loadGroundTruth, replay, type GroundTruth } from "./replay.js";
 
 const TOLERANCE = 1e-9;
 const ROOT = path.resolve(__dirname, "..", "..");

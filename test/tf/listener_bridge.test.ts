@@ -11,18 +11,18 @@
  *   are read again from the latched topic, the dynamic data from before is gone, new data flows.
  */
 import * as path from "node:path";
-import type { RosClient } from "../../runtime/client";
+import type { RosClient } from "../../runtime/client/index.js";
 import {
   TfBuffer,
   TransformError,
   TransformListener,
   type TFMessageInput,
   type TransformStamped,
-} from "../../runtime/tf";
-import { readBag, type BagContents } from "../client/helpers/bags";
-import { BridgeServer } from "../client/helpers/bridge-server";
-import { newClient, referenceReader, referenceWriter, until } from "../client/helpers/harness";
-import { describeIf, sharedBagsDir } from "../helpers/env";
+} from "../../runtime/tf/index.js";
+import { readBag, type BagContents } from "../client/helpers/bags.js";
+import { BridgeServer } from "../client/helpers/bridge-server.js";
+import { newClient, referenceReader, referenceWriter, until } from "../client/helpers/harness.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
 
 const bagsDir = sharedBagsDir();
 const BAG = "rosbagjs__example-bz2.bag"; // /tf as tf/tfMessage, /tf_static latched

@@ -4,7 +4,7 @@
  * and numbers within a tolerance.
  */
 import { readFileSync } from "node:fs";
-import { TfBuffer, TransformError, type TfWarning } from "../../runtime/tf";
+import { TfBuffer, TransformError, type TfWarning } from "../../runtime/tf/index.js";
 
 type JsonFloat = number | { $float: "NaN" | "Infinity" | "-Infinity" };
 /** [static, frame_id, child_frame_id, sec, nsec, tx, ty, tz, qx, qy, qz, qw] */

@@ -20,8 +20,8 @@ import {
   type TransformStamped,
   type TransformStampedInput,
   type Vector3StampedInput,
-} from "../../runtime/tf";
-import { formatFixed, formatFixed9 } from "../../runtime/tf/time";
+} from "../../runtime/tf/index.js";
+import { formatFixed, formatFixed9 } from "../../runtime/tf/time.js";
 
 const T0 = 1_700_000_000;
 

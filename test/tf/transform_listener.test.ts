@@ -10,7 +10,7 @@ import {
   type TfClient,
   type TfWarning,
   type TransformStampedInput,
-} from "../../runtime/tf";
+} from "../../runtime/tf/index.js";
 
 const T0 = 1_700_000_000;
 

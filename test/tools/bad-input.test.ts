@@ -5,9 +5,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../tools/cli";
-import { describeIf, sharedBagsDir } from "../helpers/env";
-import { tempDir } from "./helpers";
+import { main } from "../../tools/cli.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
+import { tempDir } from "./helpers.js";
 
 async function noros(args: string[]) {
   const out = { stdout: "", stderr: "" };

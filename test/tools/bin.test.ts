@@ -7,10 +7,10 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 
-import { startPlayServer } from "../../tools/play/server";
-import { openMessageSource } from "../../tools/sources";
-import { describeIf } from "../helpers/env";
-import { canMakeRecordings, makeRecordings, tempDir } from "./helpers";
+import { startPlayServer } from "../../tools/play/server.js";
+import { openMessageSource } from "../../tools/sources/index.js";
+import { describeIf } from "../helpers/env.js";
+import { canMakeRecordings, makeRecordings, tempDir } from "./helpers.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "noros.js");

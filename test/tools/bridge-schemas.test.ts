@@ -8,11 +8,11 @@ import * as path from "node:path";
 
 import type { Service } from "@foxglove/ws-protocol";
 
-import { collectBridgeSchemas } from "../../tools/bridge-schemas";
-import { UserError } from "../../tools/errors";
-import { startPlayServer } from "../../tools/play/server";
-import { bridgeCapturesDir, describeIf } from "../helpers/env";
-import { canMakeRecordings, makeRecordings, startBridgeLikeServer } from "./helpers";
+import { collectBridgeSchemas } from "../../tools/bridge-schemas.js";
+import { UserError } from "../../tools/errors.js";
+import { startPlayServer } from "../../tools/play/server.js";
+import { bridgeCapturesDir, describeIf } from "../helpers/env.js";
+import { canMakeRecordings, makeRecordings, startBridgeLikeServer } from "./helpers.js";
 
 describeIf(canMakeRecordings, "needs Debian python3-rosbag")(
   "collectBridgeSchemas from noros play",

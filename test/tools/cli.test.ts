@@ -8,9 +8,13 @@ import { StatusLevel } from "@foxglove/ws-protocol";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
-import { main } from "../../tools/cli";
-import { startPlayServer, type PlayServer, type PlayServerOptions } from "../../tools/play/server";
-import { describeIf } from "../helpers/env";
+import { main } from "../../tools/cli.js";
+import {
+  startPlayServer,
+  type PlayServer,
+  type PlayServerOptions,
+} from "../../tools/play/server.js";
+import { describeIf } from "../helpers/env.js";
 import {
   ProbeClient,
   canMakeRecordings,
@@ -18,7 +22,7 @@ import {
   startBridgeLikeServer,
   tempDir,
   type Recordings,
-} from "./helpers";
+} from "./helpers.js";
 
 interface Run {
   code: number;

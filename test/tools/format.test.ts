@@ -4,17 +4,17 @@
  */
 import { execFileSync } from "node:child_process";
 
-import { compileCodec } from "../../runtime/codec/compile";
-import { UserError } from "../../tools/errors";
-import { checkFieldPath, parseFieldPath, selectField } from "../../tools/format/fields";
-import { SUMMARY_THRESHOLD, formatJson, toJsonValue } from "../../tools/format/json";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import { UserError } from "../../tools/errors.js";
+import { checkFieldPath, parseFieldPath, selectField } from "../../tools/format/fields.js";
+import { SUMMARY_THRESHOLD, formatJson, toJsonValue } from "../../tools/format/json.js";
 import {
   MessageInputError,
   buildMessage,
   parseMessageText,
   schemaFromDefinition,
-} from "../../tools/format/message-input";
-import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env";
+} from "../../tools/format/message-input.js";
+import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env.js";
 
 const TWIST =
   "Vector3  linear\nVector3  angular\n" +

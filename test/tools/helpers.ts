@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import WebSocket, { WebSocketServer } from "ws";
 
-import { ROS_PYTHON, hasPython, rosEnv } from "../helpers/env";
+import { ROS_PYTHON, hasPython, rosEnv } from "../helpers/env.js";
 
 export const canMakeRecordings = hasPython("rosbag", "roslz4", "tf2_msgs.msg", "sensor_msgs.msg");
 

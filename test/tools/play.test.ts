@@ -7,11 +7,17 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { UserError } from "../../tools/errors";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { SourceError } from "../../tools/sources";
-import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env";
-import { ProbeClient, canMakeRecordings, makeRecordings, sha1, type Recordings } from "./helpers";
+import { UserError } from "../../tools/errors.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { SourceError } from "../../tools/sources/index.js";
+import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env.js";
+import {
+  ProbeClient,
+  canMakeRecordings,
+  makeRecordings,
+  sha1,
+  type Recordings,
+} from "./helpers.js";
 
 describeIf(canMakeRecordings, "needs Debian python3-rosbag")("noros play", () => {
   let rec: Recordings;

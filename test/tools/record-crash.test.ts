@@ -8,11 +8,11 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../tools/cli";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { openMessageSource } from "../../tools/sources";
-import { describeIf } from "../helpers/env";
-import { canMakeRecordings, makeRecordings, tempDir, type Recordings } from "./helpers";
+import { main } from "../../tools/cli.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { openMessageSource } from "../../tools/sources/index.js";
+import { describeIf } from "../helpers/env.js";
+import { canMakeRecordings, makeRecordings, tempDir, type Recordings } from "./helpers.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "noros.js");

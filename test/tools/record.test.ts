@@ -9,11 +9,11 @@ import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
 import * as path from "node:path";
 
-import { UserError } from "../../tools/errors";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { record, type RecordOptions } from "../../tools/record/recorder";
-import { openMessageSource } from "../../tools/sources";
-import { describeIf } from "../helpers/env";
+import { UserError } from "../../tools/errors.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { record, type RecordOptions } from "../../tools/record/recorder.js";
+import { openMessageSource } from "../../tools/sources/index.js";
+import { describeIf } from "../helpers/env.js";
 import {
   ProbeClient,
   canMakeRecordings,
@@ -21,7 +21,7 @@ import {
   sha1,
   tempDir,
   type Recordings,
-} from "./helpers";
+} from "./helpers.js";
 
 describeIf(canMakeRecordings, "needs Debian python3-rosbag")("noros record", () => {
   let rec: Recordings;

@@ -13,22 +13,22 @@ import * as path from "node:path";
 // Registers the generated standard codecs, as `import "noros/msgs"` does for users: a bag holds
 // an empty definition for fieldless types (std_srvs/EmptyRequest), which, like foxglove_bridge's
 // "" schema, a client can only decode with a generated codec.
-import "../../generated";
-import { RosClient } from "../../runtime/client";
-import { main } from "../../tools/cli";
-import { formatJson } from "../../tools/format/json";
-import { startPlayServer, type PlayServer } from "../../tools/play/server";
-import { record } from "../../tools/record/recorder";
-import { openMessageSource } from "../../tools/sources";
-import { describeIf, sharedBagsDir } from "../helpers/env";
+import "../../generated/index.js";
+import { RosClient } from "../../runtime/client/index.js";
+import { main } from "../../tools/cli.js";
+import { formatJson } from "../../tools/format/json.js";
+import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
+import { record } from "../../tools/record/recorder.js";
+import { openMessageSource } from "../../tools/sources/index.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
 import {
   GOLDEN_DIR,
   expectMessagesMatchGolden,
   fromGoldenJson,
   readJsonl,
   type ReadMessage,
-} from "../helpers/golden";
-import { sha1, tempDir } from "./helpers";
+} from "../helpers/golden.js";
+import { sha1, tempDir } from "./helpers.js";
 
 const goldenBags = ["std", "edge"].filter((name) =>
   existsSync(path.join(GOLDEN_DIR, `${name}.bag`)),

@@ -6,10 +6,10 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { McapRecordingWriter } from "../../tools/record/mcap-writer";
-import { SourceError, openMessageSource, type MessageSource } from "../../tools/sources";
-import { describeIf, sharedBagsDir } from "../helpers/env";
-import { canMakeRecordings, makeRecordings, sha1, tempDir, type Recordings } from "./helpers";
+import { McapRecordingWriter } from "../../tools/record/mcap-writer.js";
+import { SourceError, openMessageSource, type MessageSource } from "../../tools/sources/index.js";
+import { describeIf, sharedBagsDir } from "../helpers/env.js";
+import { canMakeRecordings, makeRecordings, sha1, tempDir, type Recordings } from "./helpers.js";
 
 async function readAll(source: MessageSource, topics?: string[]) {
   const out: [string, string, string][] = [];

@@ -5,10 +5,10 @@
  */
 import * as path from "node:path";
 
-import { main } from "../../tools/cli";
-import { startPlayServer } from "../../tools/play/server";
-import { capturedBridge } from "../client/helpers/captured-bridge";
-import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env";
+import { main } from "../../tools/cli.js";
+import { startPlayServer } from "../../tools/play/server.js";
+import { capturedBridge } from "../client/helpers/captured-bridge.js";
+import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env.js";
 
 async function noros(args: string[]) {
   const out = { stdout: "", stderr: "" };

@@ -12,7 +12,7 @@ import {
 } from "@foxglove/ws-protocol";
 import WebSocket from "ws";
 
-import { UserError, errorMessage } from "../errors";
+import { UserError, errorMessage } from "../errors.js";
 
 /** Offered in this order: foxglove_bridge 0.8.5 speaks v1, newer SDK-based servers sdk.v1. */
 export const SUBPROTOCOLS = ["foxglove.websocket.v1", "foxglove.sdk.v1"];

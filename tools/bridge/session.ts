@@ -4,9 +4,9 @@
  * and check typed-in messages), waiting for a topic or service to be advertised, and one-line
  * user errors for connection problems.
  */
-import { RosClient, RosClientError } from "../../runtime/client";
-import { UserError, errorMessage } from "../errors";
-import { normalizeBridgeUrl } from "./connection";
+import { RosClient, RosClientError } from "../../runtime/client/index.js";
+import { UserError, errorMessage } from "../errors.js";
+import { normalizeBridgeUrl } from "./connection.js";
 
 export interface TopicSchema {
   readonly topic: string;

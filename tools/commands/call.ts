@@ -1,12 +1,12 @@
 /** `noros call SERVICE [REQUEST]`: call a service with a request given as YAML or JSON. */
 import type { Argv } from "yargs";
 
-import { EncodeError } from "../../runtime/codec/types";
-import { Session, requestProblem } from "../bridge/session";
-import { UserError } from "../errors";
-import { formatJson } from "../format/json";
-import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input";
-import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { EncodeError } from "../../runtime/codec/types.js";
+import { Session, requestProblem } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { formatJson } from "../format/json.js";
+import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
+import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface CallArgs extends BridgeArgs {
   service: string;

@@ -4,7 +4,7 @@
  */
 import type { Argv } from "yargs";
 
-import { DEFAULT_BRIDGE_URL } from "../bridge/connection";
+import { DEFAULT_BRIDGE_URL } from "../bridge/connection.js";
 
 export interface Output {
   write(text: string): unknown;

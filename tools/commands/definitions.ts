@@ -3,9 +3,9 @@
  * advertisement, else any topic of that type: what the robot really uses), else the generated
  * standard messages shipped with noros.
  */
-import { findCodec } from "../../runtime/codec/registry";
-import type { Session } from "../bridge/session";
-import { UserError } from "../errors";
+import { findCodec } from "../../runtime/codec/registry.js";
+import type { Session } from "../bridge/session.js";
+import { UserError } from "../errors.js";
 
 let generatedLoaded = false;
 
@@ -14,7 +14,7 @@ export function loadGeneratedCodecs(): void {
   if (generatedLoaded) return;
   generatedLoaded = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: it is large
-  require("../../generated");
+  require("../../generated/index.js");
 }
 
 export interface FoundDefinition {

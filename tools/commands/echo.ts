@@ -1,13 +1,13 @@
 /** `noros echo TOPIC`: decoded messages as JSON lines. */
 import type { Argv } from "yargs";
 
-import { Session } from "../bridge/session";
-import { UserError } from "../errors";
-import { checkFieldPath, parseFieldPath, selectField, type FieldPath } from "../format/fields";
-import { formatJson } from "../format/json";
-import { schemaFromDefinition } from "../format/message-input";
-import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
-import { loadGeneratedCodecs } from "./definitions";
+import { Session } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { checkFieldPath, parseFieldPath, selectField, type FieldPath } from "../format/fields.js";
+import { formatJson } from "../format/json.js";
+import { schemaFromDefinition } from "../format/message-input.js";
+import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
+import { loadGeneratedCodecs } from "./definitions.js";
 
 interface EchoArgs extends BridgeArgs {
   topic: string;

@@ -1,9 +1,9 @@
 /** `noros hz TOPIC`: the publishing rate of a topic. */
 import type { Argv } from "yargs";
 
-import { Session } from "../bridge/session";
-import { UserError } from "../errors";
-import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { Session } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface HzArgs extends BridgeArgs {
   topic: string;

@@ -2,11 +2,11 @@
 import type { Argv } from "yargs";
 import { parse as parseYaml } from "yaml";
 
-import type { ParameterValue } from "../../runtime/client";
-import { Session, requestProblem } from "../bridge/session";
-import { UserError, errorMessage } from "../errors";
-import { formatJson } from "../format/json";
-import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import type { ParameterValue } from "../../runtime/client/index.js";
+import { Session, requestProblem } from "../bridge/session.js";
+import { UserError, errorMessage } from "../errors.js";
+import { formatJson } from "../format/json.js";
+import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface ParamsArgs extends BridgeArgs {
   action: "get" | "set";

@@ -2,8 +2,8 @@
 import * as path from "node:path";
 import type { Argv } from "yargs";
 
-import { startPlayServer, type PlayStart } from "../play/server";
-import { aborted, line, type CliIO } from "./common";
+import { startPlayServer, type PlayStart } from "../play/server.js";
+import { aborted, line, type CliIO } from "./common.js";
 
 interface PlayArgs {
   file: string;

@@ -1,13 +1,13 @@
 /** `noros pub TOPIC TYPE MESSAGE`: publish a message given as YAML or JSON. */
 import type { Argv } from "yargs";
 
-import { EncodeError } from "../../runtime/codec/types";
-import { Session, requestProblem } from "../bridge/session";
-import { UserError } from "../errors";
-import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input";
-import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
-import { checkTopicName } from "../topic-name";
-import { definitionForPublishing } from "./definitions";
+import { EncodeError } from "../../runtime/codec/types.js";
+import { Session, requestProblem } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
+import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
+import { checkTopicName } from "../topic-name.js";
+import { definitionForPublishing } from "./definitions.js";
 
 interface PubArgs extends BridgeArgs {
   topic: string;

@@ -1,9 +1,9 @@
 /** `noros record -o out.mcap [topics...]`: record what the bridge sends to MCAP. */
 import type { Argv } from "yargs";
 
-import { record, type RecordProgress } from "../record/recorder";
-import { recoverRecording } from "../record/recover";
-import { formatBytes, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { record, type RecordProgress } from "../record/recorder.js";
+import { recoverRecording } from "../record/recover.js";
+import { formatBytes, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface RecordArgs extends BridgeArgs {
   output: string | undefined;

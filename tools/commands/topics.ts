@@ -1,9 +1,9 @@
 /** `noros topics`: the topics a bridge advertises, their types and (where it tells) publishers. */
 import type { Argv } from "yargs";
 
-import { GraphState, type ConnectionGraphUpdate } from "../../runtime/client/graph";
-import { connectBridge } from "../bridge/connection";
-import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common";
+import { GraphState, type ConnectionGraphUpdate } from "../../runtime/client/graph.js";
+import { connectBridge } from "../bridge/connection.js";
+import { delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface TopicsArgs extends BridgeArgs {
   json: boolean;

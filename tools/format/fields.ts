@@ -3,8 +3,8 @@
  * (or `transforms.0.header`). Paths are checked against the message definition before anything
  * is received, so a typo fails at once with the fields that do exist.
  */
-import type { ResolvedField, ResolvedType } from "../../runtime/schema/model";
-import { UserError } from "../errors";
+import type { ResolvedField, ResolvedType } from "../../runtime/schema/model.js";
+import { UserError } from "../errors.js";
 
 export type PathStep = { field: string } | { index: number };
 

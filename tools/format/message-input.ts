@@ -15,10 +15,10 @@
  */
 import { parse as parseYaml } from "yaml";
 
-import type { Time } from "../../runtime/codec/types";
-import { parseFullDefinition } from "../../runtime/schema/full-text";
-import type { ResolvedField, ResolvedType } from "../../runtime/schema/model";
-import { UserError, errorMessage } from "../errors";
+import type { Time } from "../../runtime/codec/types.js";
+import { parseFullDefinition } from "../../runtime/schema/full-text.js";
+import type { ResolvedField, ResolvedType } from "../../runtime/schema/model.js";
+import { UserError, errorMessage } from "../errors.js";
 
 /** A message type with every type it refers to, resolved. */
 export interface MessageSchema {

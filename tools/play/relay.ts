@@ -8,7 +8,7 @@
 import { StatusLevel, type FoxgloveServer, type IWebSocket } from "@foxglove/ws-protocol";
 import type { WebSocket } from "ws";
 
-import type { AdvertisedChannel, PlayClient } from "./clients";
+import type { AdvertisedChannel, PlayClient } from "./clients.js";
 
 export interface RelayChannel {
   readonly id: number;

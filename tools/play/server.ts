@@ -32,13 +32,13 @@ import { randomUUID } from "node:crypto";
 import * as path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 
-import { UserError } from "../errors";
-import { openMessageSource, type MessageSource, type SourceChannel } from "../sources";
-import { ClientTracker } from "./clients";
-import { PlayGraph, type PublisherLists } from "./graph";
-import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing";
-import { ParameterStore } from "./parameters";
-import { PublishRelay, type RelayChannel } from "./relay";
+import { UserError } from "../errors.js";
+import { openMessageSource, type MessageSource, type SourceChannel } from "../sources/index.js";
+import { ClientTracker } from "./clients.js";
+import { PlayGraph, type PublisherLists } from "./graph.js";
+import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing.js";
+import { ParameterStore } from "./parameters.js";
+import { PublishRelay, type RelayChannel } from "./relay.js";
 
 export type PlayStart = "now" | "on-subscribe" | "manual";
 

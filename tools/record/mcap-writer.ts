@@ -16,7 +16,7 @@ import { constants } from "node:fs";
 import { access, open, rename, stat, type FileHandle } from "node:fs/promises";
 import * as nodePath from "node:path";
 
-import { UserError, errorMessage } from "../errors";
+import { UserError, errorMessage } from "../errors.js";
 
 export interface RecordedChannel {
   readonly topic: string;

@@ -13,11 +13,16 @@
  * the disk. A killed process loses at most the last `flushIntervalMs` of messages (see
  * mcap-writer.ts); `recoverRecording` (recover.ts) makes a whole file of its `.part`.
  */
-import { ANY_TYPE, RosClient, type MessageInfo, type RosClientError } from "../../runtime/client";
-import { normalizeBridgeUrl } from "../bridge/connection";
-import { connectionProblem } from "../bridge/session";
-import { UserError } from "../errors";
-import { McapRecordingWriter, checkOutputPath } from "./mcap-writer";
+import {
+  ANY_TYPE,
+  RosClient,
+  type MessageInfo,
+  type RosClientError,
+} from "../../runtime/client/index.js";
+import { normalizeBridgeUrl } from "../bridge/connection.js";
+import { connectionProblem } from "../bridge/session.js";
+import { UserError } from "../errors.js";
+import { McapRecordingWriter, checkOutputPath } from "./mcap-writer.js";
 
 export interface RecordProgress {
   readonly messages: number;

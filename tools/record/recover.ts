@@ -7,9 +7,9 @@
 import { existsSync } from "node:fs";
 import { unlink } from "node:fs/promises";
 
-import { UserError } from "../errors";
-import { openMessageSource, type SourceChannel } from "../sources";
-import { McapRecordingWriter } from "./mcap-writer";
+import { UserError } from "../errors.js";
+import { openMessageSource, type SourceChannel } from "../sources/index.js";
+import { McapRecordingWriter } from "./mcap-writer.js";
 
 export interface RecoverResult {
   /** The whole file written. */

@@ -10,7 +10,7 @@
  */
 import type { FileHandle } from "node:fs/promises";
 
-import type { DecompressFn } from "./decompress";
+import type { DecompressFn } from "./decompress.js";
 
 const OP_MESSAGE_DATA = 0x02;
 const OP_CHUNK = 0x05;

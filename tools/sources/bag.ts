@@ -4,20 +4,20 @@
  * instead (bag-scan.ts), as far as it goes; its `damage` says what is missing.
  */
 import { Bag } from "@foxglove/rosbag";
-import { FileReader } from "@foxglove/rosbag/node";
+import { FileReader } from "@foxglove/rosbag/node.js";
 import { open, stat } from "node:fs/promises";
 
-import { errorMessage } from "../errors";
-import { ScanStopped, scanBag, type ScannedConnection } from "./bag-scan";
-import { bagDecompressHandlers, type DecompressFn } from "./decompress";
-import { SourceError } from "./errors";
+import { errorMessage } from "../errors.js";
+import { ScanStopped, scanBag, type ScannedConnection } from "./bag-scan.js";
+import { bagDecompressHandlers, type DecompressFn } from "./decompress.js";
+import { SourceError } from "./errors.js";
 import type {
   MessageSource,
   MessageSourceReadOptions,
   SkippedChannel,
   SourceChannel,
   SourceMessage,
-} from "./types";
+} from "./types.js";
 
 function toNs(time: { sec: number; nsec: number }): bigint {
   return BigInt(time.sec) * 1_000_000_000n + BigInt(time.nsec);

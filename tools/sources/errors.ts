@@ -1,4 +1,4 @@
-import { UserError } from "../errors";
+import { UserError } from "../errors.js";
 
 /** A recording that cannot be opened or read: missing, not a bag/MCAP, or corrupt. */
 export class SourceError extends UserError {

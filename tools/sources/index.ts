@@ -5,14 +5,14 @@
  */
 import { open, stat } from "node:fs/promises";
 
-import { errorMessage } from "../errors";
-import { openBag } from "./bag";
-import { SourceError } from "./errors";
-import { openMcap } from "./mcap";
-import type { MessageSource } from "./types";
+import { errorMessage } from "../errors.js";
+import { openBag } from "./bag.js";
+import { SourceError } from "./errors.js";
+import { openMcap } from "./mcap.js";
+import type { MessageSource } from "./types.js";
 
-export { SourceError } from "./errors";
-export type * from "./types";
+export { SourceError } from "./errors.js";
+export type * from "./types.js";
 
 const BAG_MAGIC = "#ROSBAG V";
 const MCAP_MAGIC = Uint8Array.of(0x89, 0x4d, 0x43, 0x41, 0x50); // "\x89MCAP", then version

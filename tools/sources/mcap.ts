@@ -8,16 +8,16 @@ import { McapIndexedReader, McapStreamReader, type McapTypes } from "@mcap/core"
 import { FileHandleReadable } from "@mcap/nodejs";
 import { open, type FileHandle } from "node:fs/promises";
 
-import { errorMessage } from "../errors";
-import { mcapDecompressHandlers } from "./decompress";
-import { SourceError } from "./errors";
+import { errorMessage } from "../errors.js";
+import { mcapDecompressHandlers } from "./decompress.js";
+import { SourceError } from "./errors.js";
 import type {
   MessageSource,
   MessageSourceReadOptions,
   SkippedChannel,
   SourceChannel,
   SourceMessage,
-} from "./types";
+} from "./types.js";
 
 type Handlers = McapTypes.DecompressHandlers;
 const textDecoder = new TextDecoder();

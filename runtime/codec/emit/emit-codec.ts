@@ -8,9 +8,9 @@
  * Quaternion...) are inlined as object literals; numeric arrays go through typed-array helpers;
  * errors carry the field path, nested calls add their field name on the way out.
  */
-import type { ResolvedField } from "../../schema/model";
-import { BUILTIN_SIZE, type Layouts } from "./layout";
-import { CodeWriter, Scope } from "./code-writer";
+import type { ResolvedField } from "../../schema/model.js";
+import { BUILTIN_SIZE, type Layouts } from "./layout.js";
+import { CodeWriter, Scope } from "./code-writer.js";
 
 export interface EmitNames {
   /** How the emitted code refers to the `decode`/`size`/`write` function of a type. */

@@ -8,7 +8,7 @@
  * levels (a chain of N types inlined whole into each of its N functions would make the output
  * grow as N^2 lines of up to N nesting levels).
  */
-import type { ResolvedField, ResolvedType } from "../../schema/model";
+import type { ResolvedField, ResolvedType } from "../../schema/model.js";
 
 /** Wire size of fixed-size builtins; `string` is variable. */
 export const BUILTIN_SIZE: Readonly<Record<string, number>> = {

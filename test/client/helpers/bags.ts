@@ -6,7 +6,7 @@
 import Bzip2 from "@foxglove/wasm-bz2";
 import lz4 from "@foxglove/wasm-lz4";
 import { Bag } from "@foxglove/rosbag";
-import { FileReader } from "@foxglove/rosbag/node";
+import { FileReader } from "@foxglove/rosbag/node.js";
 
 export interface BagTopic {
   topic: string;

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 
-import { bridgeCapturesDir } from "../../helpers/env";
+import { bridgeCapturesDir } from "../../helpers/env.js";
 
 function capture(name: string): string {
   return readFileSync(path.join(bridgeCapturesDir() ?? "", name), "utf8");

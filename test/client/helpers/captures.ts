@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Channel, Parameter, ServerInfo, Service } from "@foxglove/ws-protocol";
-import { bridgeCapturesDir } from "../../helpers/env";
+import { bridgeCapturesDir } from "../../helpers/env.js";
 
 export interface Captures {
   serverInfo: ServerInfo;

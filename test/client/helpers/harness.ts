@@ -4,8 +4,8 @@
  */
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg-serialization";
-import { RosClient } from "../../../runtime/client";
-import type { RosClientError } from "../../../runtime/client";
+import { RosClient } from "../../../runtime/client/index.js";
+import type { RosClientError } from "../../../runtime/client/index.js";
 import type {
   ConnectEvent,
   DisconnectEvent,
@@ -13,8 +13,8 @@ import type {
   RosClientOptions,
   RosClientWarning,
   StatusEvent,
-} from "../../../runtime/client";
-import type { Definition } from "./definitions";
+} from "../../../runtime/client/index.js";
+import type { Definition } from "./definitions.js";
 
 /** Fast retries so reconnect tests take milliseconds, not seconds. */
 export const FAST_RECONNECT = { initialDelayMs: 20, maxDelayMs: 100 } as const;

@@ -3,11 +3,11 @@
  * topic: one channel per connection with its definition as the schema, each message with its
  * record time as the receive time. Returns what a client subscribed to every topic decoded.
  */
-import type { RosClient } from "../../../runtime/client";
-import { expectMatchesGolden, type GoldenLine } from "../../helpers/golden";
-import type { BagContents } from "./bags";
-import { BridgeServer } from "./bridge-server";
-import { newClient, until, type Recorded } from "./harness";
+import type { RosClient } from "../../../runtime/client/index.js";
+import { expectMatchesGolden, type GoldenLine } from "../../helpers/golden.js";
+import type { BagContents } from "./bags.js";
+import { BridgeServer } from "./bridge-server.js";
+import { newClient, until, type Recorded } from "./harness.js";
 
 export interface Received {
   topic: string;
