@@ -128,21 +128,39 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  if (args.check) {
-    const stale = staleFiles(args.out, result.files);
+  try {
+    return writeOrCheck(args.out, args.check, result, started);
+  } catch (error) {
+    if (error instanceof UserError) {
+      process.stderr.write(`noros-gen: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** `--check`, or the write; the output folder's problems are `UserError`s. */
+function writeOrCheck(
+  out: string,
+  check: boolean,
+  result: ReturnType<typeof generate>,
+  started: number,
+): number {
+  if (check) {
+    const stale = staleFiles(out, result.files);
     if (stale.length > 0) {
       process.stderr.write(
-        `noros-gen: ${args.out} is stale; regenerate it:\n${stale.map((s) => `  ${s}`).join("\n")}\n`,
+        `noros-gen: ${out} is stale; regenerate it:\n${stale.map((s) => `  ${s}`).join("\n")}\n`,
       );
       return 1;
     }
-    process.stdout.write(`noros-gen: ${args.out} is up to date (${result.files.size} files)\n`);
+    process.stdout.write(`noros-gen: ${out} is up to date (${result.files.size} files)\n`);
     return 0;
   }
   for (const warning of result.warnings) process.stderr.write(`noros-gen: warning: ${warning}\n`);
-  writeOutput(args.out, result.files);
+  writeOutput(out, result.files);
   process.stdout.write(
-    `noros-gen: ${result.types} types, ${result.services} services in ${result.packages.length} packages${result.topics.size > 0 ? `, ${result.topics.size} topics` : ""} -> ${args.out} (${Date.now() - started} ms)\n`,
+    `noros-gen: ${result.types} types, ${result.services} services in ${result.packages.length} packages${result.topics.size > 0 ? `, ${result.topics.size} topics` : ""} -> ${out} (${Date.now() - started} ms)\n`,
   );
   return 0;
 }

@@ -1,7 +1,9 @@
 /**
  * Writing the output folder atomically, and `--check`. A run builds the complete new folder
  * next to the old one (files that noros-gen did not write are carried over), then swaps the two
- * with renames: a failed or interrupted run leaves the previous output as it was.
+ * with renames: a failed or interrupted run leaves the previous output as it was. The hidden
+ * folders of a run that was killed (`.<out>.noros-gen-<pid>-<time>`) are cleaned up by the next
+ * run, which first puts a swapped-out previous output back if the kill came between the renames.
  */
 import {
   existsSync,
@@ -15,7 +17,60 @@ import {
   statSync,
 } from "node:fs";
 import * as path from "node:path";
+import { UserError } from "../tools/errors.js";
 import { GENERATED_MARK } from "./generate.js";
+
+/** Why the output folder cannot be written, in one line (a file in the way, no permission). */
+function outputProblem(out: string, error: unknown): UserError {
+  const e = error as NodeJS.ErrnoException;
+  const where = e.path !== undefined && e.path !== out ? ` (${e.path})` : "";
+  switch (e.code) {
+    case "ENOTDIR":
+    case "EEXIST":
+      return new UserError(`cannot write ${out}: a file is in the way${where}`);
+    case "EACCES":
+    case "EPERM":
+      return new UserError(`cannot write ${out}: permission denied${where}`);
+    case "EROFS":
+      return new UserError(`cannot write ${out}: read-only file system${where}`);
+    case "ENOSPC":
+      return new UserError(`cannot write ${out}: no space left on device`);
+    default:
+      return new UserError(`cannot write ${out}: ${e.message}`);
+  }
+}
+
+/** True while the process `pid` runs (a kill(0) that is refused still means it exists). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the hidden folders that killed runs left next to `out`. When a run was killed between
+ * its two renames, `out` is missing and its previous content is in the `-old-` folder: put back.
+ */
+function cleanAbandoned(out: string): void {
+  const parent = path.dirname(out);
+  const prefix = `.${path.basename(out)}.noros-gen-`;
+  const abandoned = readdirSync(parent)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => {
+      const match = /^(old-)?(\d+)-(\d+)$/.exec(name.slice(prefix.length));
+      return match === null
+        ? undefined
+        : { dir: path.join(parent, name), old: match[1] !== undefined, pid: Number(match[2]) };
+    })
+    .filter((entry) => entry !== undefined && !isRunning(entry.pid));
+  for (const entry of abandoned) {
+    if (entry!.old && !existsSync(out)) renameSync(entry!.dir, out);
+    else rmSync(entry!.dir, { recursive: true, force: true });
+  }
+}
 
 function isGenerated(file: string): boolean {
   try {
@@ -25,10 +80,24 @@ function isGenerated(file: string): boolean {
   }
 }
 
+/** Writes `files` to `outDir` (see the module comment); a `UserError` when it cannot. */
 export function writeOutput(outDir: string, files: ReadonlyMap<string, string>): void {
   const out = path.resolve(outDir);
-  const parent = path.dirname(out);
-  mkdirSync(parent, { recursive: true });
+  try {
+    const parent = path.dirname(out);
+    if (existsSync(out) && !statSync(out).isDirectory()) {
+      throw new UserError(`cannot write ${outDir}: it is a file, not a folder`);
+    }
+    mkdirSync(parent, { recursive: true });
+    cleanAbandoned(out);
+    swapIn(out, parent, files);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw outputProblem(outDir, error);
+  }
+}
+
+function swapIn(out: string, parent: string, files: ReadonlyMap<string, string>): void {
   const stamp = `${process.pid}-${Date.now()}`;
   const next = path.join(parent, `.${path.basename(out)}.noros-gen-${stamp}`);
   const previous = path.join(parent, `.${path.basename(out)}.noros-gen-old-${stamp}`);
@@ -67,6 +136,9 @@ function copyTree(from: string, to: string): void {
 
 /** Files of `outDir` that differ from what would be generated: changed, missing or left over. */
 export function staleFiles(outDir: string, files: ReadonlyMap<string, string>): string[] {
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new UserError(`cannot check ${outDir}: it is a file, not a folder`);
+  }
   const stale: string[] = [];
   for (const [name, text] of files) {
     const file = path.join(outDir, name);

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { DefinitionProblem, MessageSpec } from "../runtime/schema/model.js";
 import { isValidBaseName, parseMessage } from "../runtime/schema/parse.js";
+import { quote } from "../runtime/schema/quote.js";
 
 export type DefinitionKind = "msg" | "srv" | "action";
 
@@ -120,12 +121,16 @@ export function loadDefinitions(files: readonly DefinitionFile[]): LoadedDefinit
       problems.push({
         file: def.file,
         line: 0,
-        message: `'${def.package}' is not a legal package name`,
+        message: `${quote(def.package)} is not a legal package name`,
       });
       continue;
     }
     if (!isValidBaseName(def.name)) {
-      problems.push({ file: def.file, line: 0, message: `'${def.name}' is not a legal type name` });
+      problems.push({
+        file: def.file,
+        line: 0,
+        message: `${quote(def.name)} is not a legal type name`,
+      });
       continue;
     }
     const text = readFileSync(def.file, "utf8");

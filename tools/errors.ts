@@ -16,5 +16,8 @@ export class UserError extends Error {
 
 /** The message of any thrown value, for wrapping library errors into one-line user errors. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  // An Error from another realm (a vm context, Jest's sandbox) fails `instanceof`.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(error);
 }

@@ -18,6 +18,7 @@ import { resolveName } from "./names.js";
 import { ANY_TYPE, type ClientContext } from "./context.js";
 import { describeError, RosClientError } from "./errors.js";
 import { TypedEmitter } from "./events.js";
+import { GraphWatchers, type ConnectionGraph } from "./graph.js";
 import { Parameters, toParameters, type ParameterOp } from "./parameters.js";
 import {
   describeFrame,
@@ -73,6 +74,12 @@ interface Waiter {
 }
 
 const STATUS_LEVELS = ["info", "warning", "error"] as const;
+/** `maxPayloadBytes` default: what `ws` allows by default. */
+const DEFAULT_MAX_PAYLOAD_BYTES = 100 * 1024 * 1024;
+/** Frames `ws` receives before the client measures them (bigger ones close the socket). */
+const WS_HARD_PAYLOAD_CAP = 2 ** 31 - 1;
+/** Opcode of a binary messageData frame, followed by a u32 subscription id. */
+const MESSAGE_DATA_OPCODE = 0x01;
 
 export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly url: string;
@@ -82,12 +89,14 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   readonly #messageBufferSize: number;
   readonly #requestTimeoutMs: number;
   readonly #connectTimeoutMs: number;
+  readonly #maxPayloadBytes: number;
 
   readonly #ctx: ClientContext;
   readonly #subscriptions: Subscriptions;
   readonly #publishers: Publishers;
   readonly #services: Services;
   readonly #parameters: Parameters;
+  readonly #graph: GraphWatchers;
   readonly #streams = new Set<MessageIterator<ReceivedMessage<unknown>>>();
   readonly #waiters = new Set<Waiter>();
 
@@ -119,6 +128,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     );
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#maxPayloadBytes = positiveInteger(
+      options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      "maxPayloadBytes",
+    );
     this.#connection = new Connection(
       url,
       options.WebSocket ?? defaultWebSocket(),
@@ -127,7 +140,14 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
         frame: (data) => this.#onFrame(data),
         closed: (info) => this.#onSocketClosed(info),
       },
-      reconnect === true ? {} : reconnect,
+      {
+        reconnect: reconnect === true ? {} : reconnect,
+        heartbeat: options.heartbeat ?? {},
+        // `ws` closes the socket on a frame over its limit (and a reconnect gets the same frame
+        // again): let it take frames up to a hard cap, and drop oversized messages here, where
+        // their topic is known.
+        socketOptions: { maxPayload: Math.max(WS_HARD_PAYLOAD_CAP, this.#maxPayloadBytes) },
+      },
     );
     const ctx = this.#makeContext();
     this.#ctx = ctx;
@@ -144,6 +164,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     });
     this.#services = new Services(ctx);
     this.#parameters = new Parameters(ctx);
+    this.#graph = new GraphWatchers(ctx, () => this.#offers("connectionGraph"));
     this.#connection.start();
   }
 
@@ -290,6 +311,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.#subscriptions.resetSocket();
     this.#services.resetSocket();
     this.#publishers.resetSocket();
+    this.#graph.resetSocket();
   }
 
   #onServerInfo(info: ServerInfo): void {
@@ -319,6 +341,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.emit("connect", event);
     if (reconnected) this.emit("reconnect", event);
     this.#publishers.advertiseAll();
+    this.#graph.onReady();
   }
 
   // ---------------------------------------------------------------- frames
@@ -341,6 +364,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   #onBinary(bytes: Uint8Array): void {
+    if (bytes.byteLength > this.#maxPayloadBytes) {
+      this.#reportOversized(bytes);
+      return;
+    }
     let frame;
     try {
       frame = parseBinaryFrame(bytes);
@@ -419,8 +446,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       case "serviceCallFailure":
         this.#services.onFailure(msg.serviceId, msg.callId, msg.message);
         break;
-      case "removeStatus":
       case "connectionGraphUpdate":
+        this.#graph.onUpdate(msg);
+        break;
+      case "removeStatus":
         break;
       case "unknown":
         if (!this.#warnedOps.has(msg.name)) {
@@ -433,6 +462,26 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
         break;
     }
     this.#checkWaiters();
+  }
+
+  #reportOversized(bytes: Uint8Array): void {
+    let what = "a binary frame";
+    const context: { topic?: string; datatype?: string; subscriptionId?: number } = {};
+    if (bytes[0] === MESSAGE_DATA_OPCODE && bytes.byteLength >= 5) {
+      const id = new DataView(bytes.buffer, bytes.byteOffset, 5).getUint32(1, true);
+      const info = this.#subscriptions.infoOfSubscription(id);
+      what = info === undefined ? `a message (subscription ${id})` : `a message on ${info.topic}`;
+      context.subscriptionId = id;
+      if (info !== undefined)
+        Object.assign(context, { topic: info.topic, datatype: info.datatype });
+    }
+    this.#report(
+      new RosClientError(
+        "limit",
+        `dropped ${what} of ${bytes.byteLength} bytes: over maxPayloadBytes (${this.#maxPayloadBytes})`,
+        context,
+      ),
+    );
   }
 
   #reportMalformed(error: ProtocolError): void {
@@ -580,6 +629,59 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     return this.#publishers.create<MessageOfRef<K>>(topic, datatype, codec);
   }
 
+  // ---------------------------------------------------------------- connection graph
+
+  /**
+   * Calls `callback` with the whole connection graph (node names per topic and service) after
+   * each update from the server, until `unsubscribe()`; subscribes again after reconnecting (the
+   * graph then starts empty). Needs the server's `connectionGraph` capability. A just-started
+   * foxglove_bridge first sends an empty graph and the whole one up to 5 s later.
+   */
+  watchConnectionGraph(callback: (graph: ConnectionGraph) => void): { unsubscribe(): void } {
+    this.#assertOpen();
+    return { unsubscribe: this.#graph.add(callback) };
+  }
+
+  /**
+   * The connection graph once the server has reported one naming any topic or service: waits
+   * through a bridge's empty first reply for its next discovery cycle, up to `timeoutMs` (default
+   * 6000), then settles for what it has (rejects when the server never answered).
+   */
+  async connectionGraph(options: RequestOptions = {}): Promise<ConnectionGraph> {
+    this.#assertOpen();
+    const timeoutMs = options.timeoutMs ?? 6000;
+    const deadline = Date.now() + timeoutMs;
+    const info = await this.connected({ timeoutMs });
+    if (!info.capabilities.includes("connectionGraph")) {
+      const message = `server "${info.name}" does not offer the connection graph`;
+      throw new RosClientError("unsupported", message);
+    }
+    const state = this.#graph.state;
+    // Watching keeps the server subscription; each update re-checks the waiter (see #onText).
+    const stop = this.#graph.add(() => undefined);
+    let graph: ConnectionGraph;
+    try {
+      await this.#waitFor(
+        () => state.known,
+        Math.max(0, deadline - Date.now()),
+        () =>
+          new RosClientError(
+            "timeout",
+            `server "${info.name}" sent no connection graph within ${timeoutMs} ms`,
+          ),
+      );
+    } catch (error) {
+      // Out of time: a graph that was sent but names nothing is still the answer.
+      const answered = state.snapshot().updates > 0;
+      if (!(error instanceof RosClientError && error.kind === "timeout" && answered)) throw error;
+    } finally {
+      // Taken before unwatching: the last watcher leaving forgets the graph.
+      graph = state.snapshot();
+      stop();
+    }
+    return graph;
+  }
+
   // ---------------------------------------------------------------- services and parameters
 
   /**
@@ -678,6 +780,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  #offers(capability: string): boolean {
+    return this.#serverInfo?.capabilities.includes(capability) === true;
+  }
 
   #assertOpen(): void {
     if (this.#state === "closed") throw this.#closedError();

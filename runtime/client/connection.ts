@@ -3,11 +3,37 @@
  * Foxglove subprotocols, hands every frame to the client, and after a socket closes (bridge
  * restart, network drop, failed attempt) opens a new one after a backoff delay, until `close()`.
  * It knows nothing about the protocol's messages; the client rebuilds its state on each socket.
+ *
+ * A link can also die silently (cable pulled, Wi-Fi roam, frozen server: no FIN, no RST), and TCP
+ * then keeps the socket open for minutes. So the connection watches for data: after
+ * `heartbeat.intervalMs` without a frame it pings (where the WebSocket can), and after
+ * `heartbeat.timeoutMs` without any frame or pong it gives the socket up as a dead link (code
+ * 4001) and goes on as after any other drop.
  */
 import { Backoff, type ReconnectOptions } from "./backoff.js";
 import { describeError } from "./errors.js";
 import { SUBPROTOCOLS } from "./protocol.js";
-import { WS_OPEN, type WebSocketConstructor, type WebSocketLike } from "./websocket.js";
+import type { HeartbeatOptions } from "./types.js";
+import {
+  WS_OPEN,
+  type ByteStream,
+  type NodeWebSocketOptions,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./websocket.js";
+
+/** Close code reported for a socket given up as a dead link (4000-4999: private use). */
+export const DEAD_LINK_CODE = 4001;
+/** How long `close()` waits for the server's closing handshake before ending the socket. */
+const CLOSE_HANDSHAKE_MS = 2000;
+
+export interface ConnectionOptions {
+  reconnect: ReconnectOptions | false;
+  /** Dead-link detection; false: off. */
+  heartbeat: HeartbeatOptions | false;
+  /** Passed to `ws` (ignored by browsers). */
+  socketOptions?: NodeWebSocketOptions;
+}
 
 export interface SocketClosed {
   code: number;
@@ -31,7 +57,11 @@ export class Connection {
   readonly #WebSocket: WebSocketConstructor;
   readonly #handlers: ConnectionHandlers;
   readonly #backoff: Backoff | undefined;
+  readonly #heartbeat: HeartbeatOptions | false;
+  readonly #socketOptions: NodeWebSocketOptions | undefined;
   #socket: WebSocketLike | undefined;
+  /** The current socket's watchdog; stopped when the socket ends. */
+  #watchdog: ReturnType<typeof setInterval> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closing = false;
   #closedWaiters: (() => void)[] = [];
@@ -40,12 +70,14 @@ export class Connection {
     url: string,
     WebSocket: WebSocketConstructor,
     handlers: ConnectionHandlers,
-    reconnect: ReconnectOptions | false,
+    options: ConnectionOptions,
   ) {
     this.#url = url;
     this.#WebSocket = WebSocket;
     this.#handlers = handlers;
-    this.#backoff = reconnect === false ? undefined : new Backoff(reconnect);
+    this.#backoff = options.reconnect === false ? undefined : new Backoff(options.reconnect);
+    this.#heartbeat = options.heartbeat;
+    this.#socketOptions = options.socketOptions;
   }
 
   get isOpen(): boolean {
@@ -66,7 +98,10 @@ export class Connection {
     if (this.#closing || this.#socket !== undefined) return;
     let socket: WebSocketLike;
     try {
-      socket = new this.#WebSocket(this.#url, SUBPROTOCOLS);
+      socket =
+        this.#socketOptions === undefined
+          ? new this.#WebSocket(this.#url, SUBPROTOCOLS)
+          : new this.#WebSocket(this.#url, SUBPROTOCOLS, this.#socketOptions);
     } catch (error) {
       // A bad URL: no later attempt can succeed.
       this.#handlers.closed({
@@ -81,11 +116,22 @@ export class Connection {
     socket.binaryType = "arraybuffer";
     let wasOpen = false;
     let error: Error | undefined;
+    let lastHeard = Date.now();
+    let tcp: ByteStream | undefined;
 
     socket.onopen = () => {
       wasOpen = true;
+      lastHeard = Date.now();
+      tcp?.on("data", () => (lastHeard = Date.now()));
+      this.#watch(socket, () => lastHeard, giveUp);
       this.#handlers.open(socket.protocol);
     };
+    socket.on?.("pong", () => (lastHeard = Date.now()));
+    // A big message's bytes arrive long before its message event (and a pong queues behind it
+    // on a slow link): bytes arriving at all show that the link is alive. Listened to from
+    // `open` on, once `ws` reads the socket itself (an earlier listener would start the flow
+    // before `ws` listens, and frames would be lost).
+    socket.on?.("upgrade", (response) => (tcp = response.socket));
     socket.onerror = (event) => {
       const detail = event.error instanceof Error ? event.error.message : event.message;
       error = new Error(
@@ -97,6 +143,7 @@ export class Connection {
       );
     };
     socket.onmessage = (event) => {
+      lastHeard = Date.now();
       const data = event.data;
       if (typeof data === "string") this.#handlers.frame(data);
       else if (data instanceof ArrayBuffer) this.#handlers.frame(new Uint8Array(data));
@@ -104,9 +151,11 @@ export class Connection {
         this.#handlers.frame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       }
     };
-    socket.onclose = (event) => {
+    const onClose = (event: { code: number; reason: string }) => {
       socket.onopen = socket.onclose = socket.onerror = socket.onmessage = null;
       this.#socket = undefined;
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
       const info: SocketClosed = { code: event.code, reason: event.reason, wasOpen };
       if (error !== undefined && !this.#closing) info.error = error;
       if (!this.#closing && this.#backoff !== undefined) {
@@ -120,6 +169,52 @@ export class Connection {
       this.#handlers.closed(info);
       if (this.#closing) for (const resolve of this.#closedWaiters.splice(0)) resolve();
     };
+    socket.onclose = onClose;
+    /** A dead link: the socket is ended here and now (its peer would never complete a close). */
+    function giveUp(deadLink: Error): void {
+      error = deadLink;
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Not null: `ws` would throw an error event nobody listens to.
+      socket.onerror = () => undefined;
+      if (socket.terminate !== undefined) socket.terminate();
+      else socket.close(DEAD_LINK_CODE, "dead link");
+      onClose({ code: DEAD_LINK_CODE, reason: "dead link" });
+    }
+  }
+
+  /**
+   * Pings a quiet server and gives the socket up when nothing at all came for the timeout.
+   */
+  #watch(socket: WebSocketLike, lastHeard: () => number, giveUp: (error: Error) => void): void {
+    const heartbeat = this.#heartbeat;
+    if (heartbeat === false) return;
+    const canPing = typeof socket.ping === "function";
+    const intervalMs = heartbeat.intervalMs ?? 1000;
+    const timeoutMs = canPing ? (heartbeat.timeoutMs ?? 5000) : heartbeat.silenceTimeoutMs;
+    if (timeoutMs === undefined) return;
+    // Checked often enough that a dead link is noticed within a fifth of the timeout.
+    const tick = Math.max(10, Math.min(intervalMs, timeoutMs / 5));
+    let lastPing = 0;
+    this.#watchdog = setInterval(() => {
+      const now = Date.now();
+      const silentMs = now - lastHeard();
+      if (silentMs >= timeoutMs) {
+        giveUp(
+          new Error(
+            `connection to ${this.#url}: no data from the server for ${silentMs} ms (dead link)`,
+          ),
+        );
+      } else if (canPing && silentMs >= intervalMs && now - lastPing >= intervalMs) {
+        lastPing = now;
+        try {
+          socket.ping?.();
+        } catch {
+          // The socket is closing: its onclose follows.
+        }
+      }
+    }, tick);
+    // A watchdog alone does not keep a Node process alive.
+    (this.#watchdog as { unref?: () => void }).unref?.();
   }
 
   /** The connection works (the server introduced itself): the next drop starts a fresh backoff. */
@@ -151,6 +246,11 @@ export class Connection {
     if (socket === undefined) return Promise.resolve();
     const closed = new Promise<void>((resolve) => this.#closedWaiters.push(resolve));
     socket.close(1000, "client closed");
+    // A dead or frozen server never answers the closing handshake (ws waits 30 s for it).
+    if (socket.terminate !== undefined) {
+      const timer = setTimeout(() => socket.terminate?.(), CLOSE_HANDSHAKE_MS);
+      void closed.then(() => clearTimeout(timer));
+    }
     return closed;
   }
 }

@@ -23,7 +23,9 @@ export type RosClientErrorKind =
   /** The server answered a service call with `serviceCallFailure`. */
   | "service-failure"
   /** A request was refused before it was sent (unknown service, wrong type, bad request value). */
-  | "request";
+  | "request"
+  /** A frame over `maxPayloadBytes` was dropped; the connection goes on. */
+  | "limit";
 
 /** Where an error happened; every field is optional, filled in where it is known. */
 export interface RosClientErrorContext {

@@ -6,12 +6,14 @@ export { RosClient, ANY_TYPE, type ClientState } from "./client.js";
 export { runtimeType } from "./type-refs.js";
 export { RosClientError, type RosClientErrorKind, type RosClientErrorContext } from "./errors.js";
 export type { ReconnectOptions } from "./backoff.js";
+export type { ConnectionGraph } from "./graph.js";
 export type { WebSocketConstructor, WebSocketLike } from "./websocket.js";
 export type {
   AdvertiseOptions,
   ConnectEvent,
   DisconnectEvent,
   DropEvent,
+  HeartbeatOptions,
   MessageCallback,
   MessageInfo,
   MessagesOptions,

@@ -3,6 +3,7 @@
  * client binary frames. Message shapes are in protocol-types.ts; parsing is ours because every malformed frame must become
  * an error that says what was wrong and where, and the connection must survive it.
  */
+import type { ConnectionGraphUpdate } from "./graph.js";
 import type {
   Channel,
   Parameter,
@@ -79,7 +80,7 @@ export type TextServerMessage =
   | { op: "unadvertiseServices"; serviceIds: number[] }
   | { op: "parameterValues"; parameters: Parameter[]; id?: string }
   | ServiceCallFailure
-  | { op: "connectionGraphUpdate" }
+  | ({ op: "connectionGraphUpdate" } & ConnectionGraphUpdate)
   /** An op this client does not know (a newer server); the caller decides how to report it. */
   | { op: "unknown"; name: string };
 
@@ -346,8 +347,26 @@ export function parseTextFrame(text: string): TextServerMessage {
           callId: uint(msg, "callId", op),
           message: str(msg, "message", op),
         };
-      case "connectionGraphUpdate":
-        return { op };
+      case "connectionGraphUpdate": {
+        // Lists the bridge leaves out are empty; each item names a topic or service and its nodes.
+        const list = (key: string, idsKey: string) =>
+          msg[key] === undefined
+            ? []
+            : array(msg, key, op).map((item, i) => {
+                const path = `${op}.${key}[${i}]`;
+                const entry = object(item, path);
+                return { name: str(entry, "name", path), ids: strArray(entry, idsKey, path) };
+              });
+        const names = (key: string) => (msg[key] === undefined ? [] : strArray(msg, key, op));
+        return {
+          op,
+          publishedTopics: list("publishedTopics", "publisherIds"),
+          subscribedTopics: list("subscribedTopics", "subscriberIds"),
+          advertisedServices: list("advertisedServices", "providerIds"),
+          removedTopics: names("removedTopics"),
+          removedServices: names("removedServices"),
+        };
+      }
       default:
         return { op: "unknown", name: op };
     }

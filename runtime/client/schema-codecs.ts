@@ -3,10 +3,12 @@
  * advertises (same md5 as the advertised definition), otherwise a codec compiled from the
  * advertised definition, so that data is always read with the layout its publisher used.
  * Compiled codecs are cached by type name and definition text: channel ids change between
- * bridge runs, definitions do not.
+ * bridge runs, definitions do not. The cache is bounded (entries and text size), so that huge or
+ * many definitions do not stay on the heap after their channels are gone.
  */
 import { compileCodec } from "../codec/compile.js";
 import { findCodec } from "../codec/registry.js";
+import { TextKeyedCache } from "../codec/text-cache.js";
 import type { Codec } from "../codec/types.js";
 import { describeError } from "./errors.js";
 
@@ -31,7 +33,7 @@ export const MESSAGE_ENCODING = "ros1";
 export const SCHEMA_ENCODING = "ros1msg";
 
 export class SchemaCodecs {
-  readonly #compiled = new Map<string, Codec | Error>();
+  readonly #compiled = new TextKeyedCache<Codec | Error>(256, 16 * 1024 * 1024);
   /** Generated codecs this client was handed (options, or passed to a call), by type name. */
   readonly #given = new Map<string, Codec>();
 
@@ -43,6 +45,11 @@ export class SchemaCodecs {
   /** The generated codec for `datatype`: one this client was given, else a registered one. */
   generated(datatype: string): Codec | undefined {
     return this.#given.get(datatype) ?? findCodec(datatype);
+  }
+
+  /** What the cache holds (entries, characters of definition text). */
+  get cacheStats(): { entries: number; chars: number } {
+    return this.#compiled.stats;
   }
 
   /**

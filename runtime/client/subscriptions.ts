@@ -186,6 +186,11 @@ export class Subscriptions {
     this.#byTopic.clear();
   }
 
+  /** Topic and type of a current subscription id (for errors about a frame not decoded). */
+  infoOfSubscription(id: number): MessageInfo | undefined {
+    return this.#bySubscriptionId.get(id)?.info;
+  }
+
   onMessageData(frame: MessageDataFrame): void {
     const state = this.#bySubscriptionId.get(frame.subscriptionId);
     if (state === undefined) {

@@ -192,6 +192,37 @@ export interface RosClientOptions {
    * count too.
    */
   codecs?: Iterable<Codec> | Readonly<Record<string, Codec>>;
+  /**
+   * Dead-link detection: a link that stops carrying anything (cable pulled, Wi-Fi roam, frozen
+   * server: no FIN, no RST) is dropped, and the client reconnects. Default on; `false` turns it off.
+   */
+  heartbeat?: false | HeartbeatOptions;
+  /**
+   * Largest frame accepted from the server, bytes. A bigger message is dropped with an `error`
+   * (kind `limit`) naming its topic and size; the connection goes on. Default 100 MiB. In Node the
+   * frame is received before it is measured, up to 2 GiB (or this limit, when larger): beyond
+   * that the socket closes with an `error` and the client reconnects.
+   */
+  maxPayloadBytes?: number;
+}
+
+export interface HeartbeatOptions {
+  /**
+   * After this long without a frame from the server, ping it (Node `ws`; browsers cannot send
+   * pings). Default 1000 ms.
+   */
+  intervalMs?: number;
+  /**
+   * The link is dead after this long without any frame or pong: the socket is dropped (code 4001)
+   * and the client reconnects. Default 5000 ms. Applies where the WebSocket can ping.
+   */
+  timeoutMs?: number;
+  /**
+   * Where the WebSocket cannot ping (browsers), a link is taken for dead after this long without
+   * any frame. Off by default, since a server with nothing to send is silent too: set it when a
+   * subscribed topic is always published (e.g. `/tf`, `/clock`) at a known rate.
+   */
+  silenceTimeoutMs?: number;
 }
 
 export interface AdvertiseOptions {

@@ -18,9 +18,30 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   send(data: string | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
+  /** `ws` only (browsers have no ping API): a ping frame, answered by a `pong` event. */
+  ping?(): void;
+  /** `ws` only: ends the socket at once, without the closing handshake a dead peer never answers. */
+  terminate?(): void;
+  /** `ws` only (an EventEmitter): `pong`, and `upgrade` (the HTTP response, with its socket). */
+  on?(event: "pong", listener: () => void): unknown;
+  on?(event: "upgrade", listener: (response: { socket?: ByteStream }) => void): unknown;
 }
 
-export type WebSocketConstructor = new (url: string, protocols: string[]) => WebSocketLike;
+/** The TCP socket under a `ws` connection, as far as the client looks at it. */
+export interface ByteStream {
+  on(event: "data", listener: () => void): unknown;
+}
+
+/** Options only the `ws` package reads (a browser's WebSocket ignores a third argument). */
+export interface NodeWebSocketOptions {
+  maxPayload?: number;
+}
+
+export type WebSocketConstructor = new (
+  url: string,
+  protocols: string[],
+  options?: NodeWebSocketOptions,
+) => WebSocketLike;
 
 /** `readyState` values of the standard API. */
 export const WS_OPEN = 1;

@@ -11,6 +11,7 @@ import { emitCodecFunctions } from "./emit/emit-codec.js";
 import { Layouts } from "./emit/layout.js";
 import { defineCodec, type CodecParts } from "./define.js";
 import * as support from "./support.js";
+import { TextKeyedCache } from "./text-cache.js";
 import type { Codec } from "./types.js";
 
 export interface CompileOptions {
@@ -25,8 +26,8 @@ export interface CompileOptions {
 }
 
 const EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
-const cache = new Map<string, Codec<unknown>>();
-const CACHE_LIMIT = 1000;
+/** Compiled codecs by type and text: at most 1000, and 64 Mi characters of definitions. */
+const cache = new TextKeyedCache<Codec<unknown>>(1000, 64 * 1024 * 1024);
 
 /** A codec for `typeName` from its full definition text (as a bag connection or bridge carries it). */
 export function compileCodec(
@@ -63,7 +64,6 @@ export function compileCodec(
     definition: fullDefinitionText,
     ...build(support),
   });
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, codec);
   return codec;
 }

@@ -4,6 +4,7 @@
  */
 import { DefinitionError, type DefinitionProblem } from "./model.js";
 import { isValidTypeName, parseMessage } from "./parse.js";
+import { printable, quote } from "./quote.js";
 import { TypeSet } from "./resolve.js";
 
 /** A separator line: only `=` (genmsg writes 80; be lenient about the count). */
@@ -21,11 +22,15 @@ export interface FullDefinition {
  * package first, the way genpy's dynamic loader does; `roslib/Header` is `std_msgs/Header`.
  */
 export function parseFullDefinition(typeName: string, text: string): FullDefinition {
-  const label = `<definition of ${typeName}>`;
+  const label = `<definition of ${printable(typeName)}>`;
   const problems: DefinitionProblem[] = [];
   if (!isValidTypeName(typeName) || !typeName.includes("/")) {
     throw new DefinitionError([
-      { file: label, line: 0, message: `'${typeName}' is not a type name of the form pkg/Name` },
+      {
+        file: label,
+        line: 0,
+        message: `${quote(typeName)} is not a type name of the form pkg/Name`,
+      },
     ]);
   }
   const types = new TypeSet({ lenientBareNames: true });
@@ -51,7 +56,11 @@ export function parseFullDefinition(typeName: string, text: string): FullDefinit
     flush(i);
     blockName = msg[1]!;
     if (!isValidTypeName(blockName) || !blockName.includes("/")) {
-      problems.push({ file: label, line: i + 2, message: `'${blockName}' is not a type name` });
+      problems.push({
+        file: label,
+        line: i + 2,
+        message: `${quote(blockName)} is not a type name`,
+      });
     }
     blockStart = i + 2;
     i++;

@@ -16,6 +16,7 @@ import {
   type SourceRef,
   isBuiltin,
 } from "./model.js";
+import { printable, quote } from "./quote.js";
 
 /** genmsg `BASE_RESOURCE_NAME_LEGAL_CHARS_P`: field, constant, package and type base names. */
 const BASE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -74,7 +75,7 @@ export function parseMessage(fullName: string, text: string, source: SourceRef):
     if (declared === undefined) continue;
     const earlier = seen.get(declared.name);
     if (earlier !== undefined) {
-      problem(`duplicate name '${declared.name}' (first declared on line ${earlier})`);
+      problem(`duplicate name ${quote(declared.name)} (first declared on line ${earlier})`);
       continue;
     }
     seen.set(declared.name, line);
@@ -100,24 +101,24 @@ function parseField(
 ): FieldDef | undefined {
   const tokens = clean.split(/\s+/);
   if (tokens.length !== 2) {
-    problem(`invalid declaration '${clean}': expected 'TYPE NAME' or 'TYPE NAME=VALUE'`);
+    problem(`invalid declaration ${quote(clean)}: expected 'TYPE NAME' or 'TYPE NAME=VALUE'`);
     return undefined;
   }
   const [typeText, name] = tokens as [string, string];
   if (!BASE_NAME.test(name)) {
     problem(
-      `'${name}' is not a legal field name (letters, digits and '_', starting with a letter)`,
+      `${quote(name)} is not a legal field name (letters, digits and '_', starting with a letter)`,
     );
     return undefined;
   }
   const match = /^([^[\]]+)(?:\[(\d*)\])?$/.exec(typeText);
   if (match === null) {
-    problem(`'${typeText}' is not a legal type (expected TYPE, TYPE[] or TYPE[N])`);
+    problem(`${quote(typeText)} is not a legal type (expected TYPE, TYPE[] or TYPE[N])`);
     return undefined;
   }
   const baseType = match[1]!;
   if (!isBuiltin(baseType) && !isValidTypeName(baseType)) {
-    problem(`'${baseType}' is not a legal type name (expected a builtin, Name or pkg/Name)`);
+    problem(`${quote(baseType)} is not a legal type name (expected a builtin, Name or pkg/Name)`);
     return undefined;
   }
   const isArray = match[2] !== undefined;
@@ -125,7 +126,7 @@ function parseField(
   if (isArray && match[2] !== "") {
     arrayLength = Number(match[2]);
     if (!Number.isSafeInteger(arrayLength) || arrayLength > 0xffffffff) {
-      problem(`array length ${match[2]} of '${name}' is too large`);
+      problem(`array length ${match[2]} of ${quote(name)} is too large`);
       return undefined;
     }
   }
@@ -140,7 +141,7 @@ function parseConstant(
 ): ConstantDef | undefined {
   const type = clean.split(/\s+/)[0]!;
   if (!isBuiltin(type) || type === "time" || type === "duration") {
-    problem(`'${type}' is not a legal constant type (constants are numbers, bool or string)`);
+    problem(`${quote(type)} is not a legal constant type (constants are numbers, bool or string)`);
     return undefined;
   }
   let name: string;
@@ -154,14 +155,14 @@ function parseConstant(
   } else {
     const rest = clean.slice(type.length).split("=");
     if (rest.length !== 2) {
-      problem(`invalid constant declaration '${clean}': expected 'TYPE NAME=VALUE'`);
+      problem(`invalid constant declaration ${quote(clean)}: expected 'TYPE NAME=VALUE'`);
       return undefined;
     }
     name = rest[0]!.trim();
     valueText = rest[1]!.trim();
   }
   if (!BASE_NAME.test(name)) {
-    problem(`'${name}' is not a legal constant name`);
+    problem(`${quote(name)} is not a legal constant name`);
     return undefined;
   }
   const value = constantValue(type, valueText);
@@ -177,23 +178,23 @@ function constantValue(type: BuiltinType, text: string): ConstantValue | { error
   if (type === "string") return text;
   if (type === "float32" || type === "float64") {
     const value = parsePythonFloat(text);
-    return value ?? { error: `'${text}' is not a ${type} value` };
+    return value ?? { error: `${quote(text)} is not a ${type} value` };
   }
   if (type === "bool") {
     if (text === "True") return true;
     if (text === "False") return false;
     const n = parsePythonInt(text);
     if (n !== undefined) return n !== 0n;
-    return { error: `'${text}' is not a bool value (use True, False, 1 or 0)` };
+    return { error: `${quote(text)} is not a bool value (use True, False, 1 or 0)` };
   }
   const spec = INTEGER_BITS[type]!;
   const n = parsePythonInt(text);
-  if (n === undefined) return { error: `'${text}' is not an integer` };
+  if (n === undefined) return { error: `${quote(text)} is not an integer` };
   const bits = BigInt(spec.bits);
   const min = spec.signed ? -(1n << (bits - 1n)) : 0n;
   const max = spec.signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
   if (n < min || n > max) {
-    return { error: `${text} does not fit ${type} (${min}..${max})` };
+    return { error: `${printable(text)} does not fit ${type} (${min}..${max})` };
   }
   return spec.bits === 64 ? n : Number(n);
 }

@@ -11,6 +11,7 @@ import {
   type ResolvedType,
   isBuiltin,
 } from "./model.js";
+import { quote } from "./quote.js";
 
 const SEPARATOR = "=".repeat(80);
 
@@ -75,12 +76,12 @@ export class TypeSet {
       if (matches.length === 1) return matches[0]!;
       if (matches.length > 1) {
         return {
-          error: `type '${baseType}' is ambiguous: ${pkg}/${baseType} is not defined and ${matches.join(", ")} are`,
+          error: `type ${quote(baseType)} is ambiguous: ${pkg}/${baseType} is not defined and ${matches.join(", ")} are`,
         };
       }
     }
     return {
-      error: `unknown type '${baseType}'${baseType === candidate ? "" : ` (looked for ${candidate})`}: add its definition to the inputs`,
+      error: `unknown type ${quote(baseType)}${baseType === candidate ? "" : ` (looked for ${candidate})`}: add its definition to the inputs`,
     };
   }
 

@@ -241,14 +241,15 @@ describeIf(canMakeRecordings, "needs Debian python3-rosbag")("noros play", () =>
     ).toEqual(["/rate", "/robot_name"]);
   });
 
-  it("reports recorded publishers in the connection graph", async () => {
-    const server = await serve();
+  it("reports recorded publishers in the connection graph, after an empty first reply as foxglove_bridge does", async () => {
+    const server = await serve({ graphDiscoveryMs: 100 });
     const client = await connect(server);
     client.client.subscribeConnectionGraph();
-    await client.until(() => client.texts.some((t) => t.op === "connectionGraphUpdate"));
-    const update = client.texts.find((t) => t.op === "connectionGraphUpdate") as unknown as {
-      publishedTopics: { name: string; publisherIds: string[] }[];
-    };
+    const updates = () => client.texts.filter((t) => t.op === "connectionGraphUpdate");
+    await client.until(() => updates().length === 2);
+    type Update = { publishedTopics: { name: string; publisherIds: string[] }[] };
+    expect((updates()[0] as unknown as Update).publishedTopics).toEqual([]);
+    const update = updates()[1] as unknown as Update;
     expect(update.publishedTopics).toContainEqual({ name: "/chatter", publisherIds: ["/talker"] });
     expect(update.publishedTopics).toContainEqual({
       name: "/tf_static",

@@ -73,6 +73,10 @@ export const playCommand = {
       line(io.stderr, `noros play: --rate must be a number >= 0, got ${args.rate}`);
       return 2;
     }
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) {
+      line(io.stderr, `noros play: --port must be a TCP port, 0 to 65535, got ${args.port}`);
+      return 2;
+    }
     const start: PlayStart = args.now ? "now" : "on-subscribe";
     const server = await startPlayServer({
       file: args.file,
@@ -94,6 +98,12 @@ export const playCommand = {
       io.stderr,
       `noros play: serving ${path.basename(source.path)} (${server.channels.length} topics, ${count}${seconds}) at ${server.url}`,
     );
+    if (source.damage !== undefined) {
+      line(
+        io.stderr,
+        `noros play: warning: ${path.basename(source.path)}: ${source.damage}; serving what could be read`,
+      );
+    }
     for (const skipped of source.skippedChannels) {
       line(io.stderr, `noros play: not serving ${skipped.topic}: ${skipped.reason}`);
     }

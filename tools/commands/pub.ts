@@ -7,6 +7,7 @@ import { Session, requestProblem } from "../bridge/session.js";
 import { UserError } from "../errors.js";
 import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
 import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
+import { checkTopicName } from "../topic-name.js";
 import { definitionForPublishing } from "./definitions.js";
 
 interface PubArgs extends BridgeArgs {
@@ -67,6 +68,7 @@ export const pubCommand = {
           "until Ctrl-C.",
       ),
   async run(args: PubArgs, io: CliIO): Promise<number> {
+    checkTopicName(args.topic);
     if (args.rate !== undefined && !(args.rate > 0))
       throw new UserError(`--rate must be > 0, got ${args.rate}`);
     if (args.count !== undefined && !(Number.isInteger(args.count) && args.count > 0)) {

@@ -2,6 +2,7 @@
 import type { Argv } from "yargs";
 
 import { record, type RecordProgress } from "../record/recorder.js";
+import { recoverRecording } from "../record/recover.js";
 import { formatBytes, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface RecordArgs extends BridgeArgs {
@@ -12,6 +13,7 @@ interface RecordArgs extends BridgeArgs {
   reconnect: boolean;
   force: boolean;
   latched: string[] | undefined;
+  recover: string | undefined;
 }
 
 function defaultName(): string {
@@ -64,7 +66,13 @@ export const recordCommand = {
         default: true,
         describe: "after a lost connection, reconnect and go on (--no-reconnect: finish the file)",
       })
+      .option("recover", {
+        type: "string",
+        describe:
+          "make a whole .mcap of the .part a killed recording left (to -o or the name without .part)",
+      })
       .example("$0 record -o run.mcap", "record every topic until Ctrl-C")
+      .example("$0 record --recover run.mcap.part", "after a crash: write run.mcap from the .part")
       .example("$0 record -o imu.mcap /imu /tf --duration 60", "record two topics for a minute")
       .example("$0 record -o map.mcap -f --latched /map", "overwrite map.mcap; /map is latched")
       .epilog(
@@ -72,11 +80,14 @@ export const recordCommand = {
           "complete (ros1 profile: readable by Foxglove, the mcap CLI and Python readers). Ctrl-C " +
           "finishes the file with every message received. A lost connection is retried and the " +
           "recording goes on after a bridge restart, unless --no-reconnect. An existing <output> is " +
-          "never replaced without --force. Channels carry the publishers (callerid, from the " +
-          "bridge's connection graph) and latching (/tf_static and --latched topics), which " +
-          "noros play honours.",
+          "never replaced without --force. Messages reach the disk within 1 s: a killed recording " +
+          "keeps all but its last second in <output>.part (--recover makes it whole; `noros play` " +
+          "also plays a .part). A failed write (full disk) stops the recording at once. Channels " +
+          "carry the publishers (callerid, from the bridge's connection graph) and latching " +
+          "(/tf_static and --latched topics), which noros play honours.",
       ),
   async run(args: RecordArgs, io: CliIO): Promise<number> {
+    if (args.recover !== undefined) return recover(args, io);
     for (const [name, value] of [
       ["--duration", args.duration],
       ["--limit", args.limit],
@@ -128,3 +139,20 @@ export const recordCommand = {
     return 0;
   },
 };
+
+async function recover(args: RecordArgs, io: CliIO): Promise<number> {
+  if (args.topics !== undefined && args.topics.length > 0) {
+    line(io.stderr, "noros record: --recover takes no topics (it keeps every recorded one)");
+    return 2;
+  }
+  const part = args.recover as string;
+  const result = await recoverRecording(part, args.output);
+  if (result.damage !== undefined) {
+    line(io.stderr, `noros record: ${part}: dropped its unfinished end (${result.damage})`);
+  }
+  line(
+    io.stderr,
+    `noros record: recovered ${result.messages} messages on ${result.topics} topics to ${result.path} (${part} removed)`,
+  );
+  return 0;
+}

@@ -23,7 +23,8 @@
  *   waits instead until every subscriber has less than 1 MB queued, so nothing is lost.
  * - Published messages from clients are relayed to subscribers (see relay.ts), stamped with the
  *   replay clock; parameters live in memory (see parameters.ts); the connection graph lists
- *   recorded publishers (callerid).
+ *   every recorded publisher (callerid) and publishing client, sent the way foxglove_bridge
+ *   sends it (see graph.ts).
  */
 import { StatusLevel, type IWebSocket, type Parameter } from "@foxglove/ws-protocol";
 import { FoxgloveServer } from "../ws-protocol.js";
@@ -34,7 +35,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { resolveName } from "../../runtime/client/names.js";
 import { UserError } from "../errors.js";
 import { openMessageSource, type MessageSource, type SourceChannel } from "../sources/index.js";
-import { ClientTracker, type PlayClient } from "./clients.js";
+import { ClientTracker } from "./clients.js";
+import { PlayGraph, type PublisherLists } from "./graph.js";
 import { Pacer, isUnpaced, normalizeRate, sleep } from "./pacing.js";
 import { ParameterStore } from "./parameters.js";
 import { PublishRelay, type RelayChannel } from "./relay.js";
@@ -64,6 +66,11 @@ export interface PlayServerOptions {
   readonly parameters?: readonly Parameter[];
   /** Name in `serverInfo`. Default "noros play". */
   readonly name?: string;
+  /**
+   * Delay between the first connection-graph subscription (answered with an empty graph, as
+   * foxglove_bridge does) and the whole graph. Default 1000 ms (the bridge: up to 5000).
+   */
+  readonly graphDiscoveryMs?: number;
 }
 
 export interface PlayChannelInfo {
@@ -217,7 +224,7 @@ async function serve(
   const latchedChannels = new Set(recorded.filter((c) => c.latching).map((c) => c.id));
 
   const abort = new AbortController();
-  const graphSubscribers = new Set<PlayClient>();
+  const graph = new PlayGraph(publisherLists, options.graphDiscoveryMs ?? 1000);
   const topicWaiters = new Set<{ topic: string; clients: number; wake: () => void }>();
   const subscriptionWaiters = new Set<() => void>();
   let startTimer: NodeJS.Timeout | undefined;
@@ -273,20 +280,17 @@ async function serve(
     }
   }
 
-  function graphUpdate(removedTopics: string[] = []) {
-    const publishers = new Map<string, string[]>();
-    for (const c of recorded) publishers.set(c.topic, [...c.publishers]);
-    for (const [topic, names] of relay.publishers()) {
-      publishers.set(topic, [...(publishers.get(topic) ?? []), ...names]);
-    }
-    return JSON.stringify({
-      op: "connectionGraphUpdate",
-      publishedTopics: [...publishers].map(([name, publisherIds]) => ({ name, publisherIds })),
-      subscribedTopics: [],
-      advertisedServices: [],
-      removedTopics,
-      removedServices: [],
-    });
+  /** Every publisher of each topic: all recorded callerids (of all its channels), then clients. */
+  function publisherLists(): PublisherLists {
+    const lists: PublisherLists = new Map();
+    const add = (topic: string, names: readonly string[]) => {
+      const list = lists.get(topic) ?? [];
+      for (const name of names) if (!list.includes(name)) list.push(name);
+      lists.set(topic, list);
+    };
+    for (const c of recorded) add(c.topic, c.publishers);
+    for (const [topic, names] of relay.publishers()) add(topic, names);
+    return lists;
   }
 
   const tracker = new ClientTracker((channelId) => topicOf(channelId) !== undefined, {
@@ -303,15 +307,17 @@ async function serve(
         startTimer = setTimeout(start, SUBSCRIBE_SETTLE_MS);
       }
     },
-    advertised: (client, id, channel) => relay.advertised(client, id, channel),
-    unadvertised: (client, id) => relay.unadvertised(client, id),
+    advertised(client, id, channel) {
+      relay.advertised(client, id, channel);
+      graph.changed();
+    },
+    unadvertised(client, id) {
+      relay.unadvertised(client, id);
+      graph.changed();
+    },
     extraRequest(client, op) {
-      if (op === "subscribeConnectionGraph") {
-        graphSubscribers.add(client);
-        client.ws.send(graphUpdate());
-      } else {
-        graphSubscribers.delete(client);
-      }
+      if (op === "subscribeConnectionGraph") graph.subscribe(client.ws);
+      else graph.unsubscribe(client.ws);
     },
   });
 
@@ -324,19 +330,12 @@ async function serve(
     addChannel(channel) {
       const id = server.addChannel({ ...channel, encoding: "ros1" });
       relayed.set(id, { id, ...channel });
-      const update = graphUpdate();
-      for (const client of graphSubscribers) client.ws.send(update);
       return id;
     },
     removeChannel(id) {
-      const topic = relayed.get(id)?.topic;
       relayed.delete(id);
       server.removeChannel(id);
       tracker.channelRemoved(id);
-      const update = graphUpdate(topic !== undefined ? [topic] : []);
-      for (const client of graphSubscribers) {
-        if (client.ws.readyState === client.ws.OPEN) client.ws.send(update);
-      }
     },
     deliver,
     now: () => replayNow(),
@@ -348,9 +347,7 @@ async function serve(
     const name = `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`;
     server.handleConnection(asProtocolSocket(ws), name);
     tracker.track(ws, name);
-    ws.on("close", () =>
-      graphSubscribers.forEach((c) => c.ws === ws && graphSubscribers.delete(c)),
-    );
+    ws.on("close", () => graph.unsubscribe(ws));
   });
 
   let messages = 0;
@@ -462,6 +459,7 @@ async function serve(
   async function close(): Promise<void> {
     abort.abort();
     if (startTimer !== undefined) clearTimeout(startTimer);
+    graph.close();
     await finished.catch(() => undefined);
     const closed = [...wss.clients].map(
       (ws) =>

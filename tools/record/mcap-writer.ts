@@ -4,12 +4,17 @@
  * `mcap`/`rosbags` readers.
  *
  * The file is written as `<path>.part` and renamed to `<path>` only when `finish()` completed the
- * summary and index, so `<path>` is always a whole file. If the process dies first, the `.part`
- * holds every chunk written so far; `openMessageSource` still reads it front to back.
+ * summary and index, so `<path>` is always a whole file. If the process dies first (SIGKILL, OOM
+ * kill, power cut), the `.part` holds every chunk written so far: a chunk is closed when it
+ * reaches 1 MiB and, so that a slow topic does not lose minutes, at least every `flushIntervalMs`
+ * (default 1 s), then synced to disk. `openMessageSource` reads a `.part` front to back and
+ * `recoverRecording` turns it into a whole file.
  */
 import { McapWriter } from "@mcap/core";
 import { FileHandleWritable } from "@mcap/nodejs";
-import { open, rename, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open, rename, stat, type FileHandle } from "node:fs/promises";
+import * as nodePath from "node:path";
 
 import { UserError, errorMessage } from "../errors.js";
 
@@ -25,13 +30,59 @@ export interface RecordedChannel {
 
 export interface WriterStats {
   readonly messages: number;
-  /** Bytes written to the file so far (chunks are written as they fill). */
+  /** Bytes written to the file so far (chunks are written as they fill, or on time). */
   readonly bytes: number;
+  /** Messages in chunks already written to the file (what a crash now would keep). */
+  readonly messagesOnDisk: number;
 }
 
 const textEncoder = new TextEncoder();
 /** Chunk size: small enough that an interrupted recording loses little, big enough to index cheaply. */
 const CHUNK_SIZE = 1024 * 1024;
+/** Longest time a received message stays in memory only: what a killed recording can lose. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+
+interface HeldMessage {
+  readonly channel: number | Promise<number>;
+  readonly receiveTime: bigint;
+  readonly data: Uint8Array;
+}
+
+/**
+ * McapWriter closes a chunk only when a message makes it grow past `chunkSize`, and has no flush
+ * call. Its only use of `chunkSize` is that comparison, so a value that reads as -1 while we ask
+ * for a flush makes the next message close the chunk (the chunk then ends with that message).
+ */
+class ChunkThreshold {
+  flushNext = false;
+  valueOf(): number {
+    return this.flushNext ? -1 : CHUNK_SIZE;
+  }
+}
+
+/**
+ * Throws a `UserError` when a recording could not end up at `path`: it is a folder, or its folder
+ * is missing or not writable. Checked before recording, so that no session is recorded in vain.
+ */
+export async function checkOutputPath(path: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory() === true) {
+    throw new UserError(
+      `cannot record to ${path}: it is a folder (name a file, e.g. ${nodePath.join(path, "run.mcap")})`,
+    );
+  }
+  const dir = nodePath.dirname(path);
+  const folder = await stat(dir).catch(() => undefined);
+  if (folder === undefined)
+    throw new UserError(`cannot record to ${path}: folder ${dir} does not exist`);
+  if (!folder.isDirectory())
+    throw new UserError(`cannot record to ${path}: ${dir} is not a folder`);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new UserError(`cannot record to ${path}: folder ${dir} is not writable`);
+  }
+}
 
 export class McapRecordingWriter {
   readonly partPath: string;
@@ -44,35 +95,83 @@ export class McapRecordingWriter {
   #schemas = new Map<string, Promise<number>>();
   #sequences = new Map<number, number>();
   #messages = 0;
+  /** Messages handed to McapWriter, and how many of them are in chunks written to the file. */
+  #fed = 0;
+  #onDisk = 0;
   #finished = false;
+  readonly #threshold = new ChunkThreshold();
+  /**
+   * The newest message is held back from McapWriter: the timer then hands it over with a flush
+   * request, which closes the chunk. While nothing is held, the open chunk is empty.
+   */
+  #held: HeldMessage | undefined;
+  readonly #flushTimer: ReturnType<typeof setInterval>;
+  readonly #failed: Promise<unknown>;
+  #resolveFailed!: (error: unknown) => void;
 
   private constructor(
     readonly path: string,
     handle: FileHandle,
     library: string,
+    flushIntervalMs: number,
+    partPath: string,
   ) {
-    this.partPath = `${path}.part`;
+    this.partPath = partPath;
     this.#handle = handle;
     this.#writable = new FileHandleWritable(handle);
-    this.#writer = new McapWriter({ writable: this.#writable, chunkSize: CHUNK_SIZE });
+    this.#writer = new McapWriter({
+      writable: this.#writable,
+      chunkSize: this.#threshold as unknown as number,
+    });
+    this.#failed = new Promise((resolve) => (this.#resolveFailed = resolve));
     this.#enqueue(() => this.#writer.start({ profile: "ros1", library }));
+    this.#flushTimer = setInterval(() => this.#flush(), flushIntervalMs);
+    this.#flushTimer.unref();
   }
 
-  /** Creates `<path>.part` (replacing a stale one) and writes the MCAP header. */
-  static async create(path: string, library = "noros record"): Promise<McapRecordingWriter> {
+  /**
+   * Creates `<path>.part` (replacing a stale one) and writes the MCAP header. Received messages
+   * reach the disk at the latest `flushIntervalMs` later.
+   */
+  static async create(
+    path: string,
+    library = "noros record",
+    {
+      flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS,
+      partPath = `${path}.part`,
+    }: {
+      flushIntervalMs?: number;
+      /** The unfinished file's name (default `<path>.part`). */
+      partPath?: string;
+    } = {},
+  ): Promise<McapRecordingWriter> {
     let handle: FileHandle;
     try {
-      handle = await open(`${path}.part`, "w");
+      handle = await open(partPath, "w");
     } catch (error) {
-      throw new UserError(`cannot create ${path}.part: ${errorMessage(error)}`);
+      throw new UserError(`cannot create ${partPath}: ${errorMessage(error)}`);
     }
-    const writer = new McapRecordingWriter(path, handle, library);
+    const writer = new McapRecordingWriter(path, handle, library, flushIntervalMs, partPath);
     await writer.#tail;
+    if (writer.#failure !== undefined) {
+      clearInterval(writer.#flushTimer);
+      await handle.close().catch(() => undefined);
+      throw new UserError(`cannot write ${partPath}: ${errorMessage(writer.#failure)}`);
+    }
     return writer;
   }
 
   stats(): WriterStats {
-    return { messages: this.#messages, bytes: Number(this.#writable.position()) };
+    return {
+      messages: this.#messages,
+      bytes: Number(this.#writable.position()),
+      messagesOnDisk: this.#onDisk,
+    };
+  }
+
+  /** Resolves with the first write error (a full disk, a lost device): the recording must stop. */
+  get failed(): Promise<unknown> {
+    return this.#failed;
   }
 
   /** Registers a channel (and its schema, once per distinct name and text); returns its id. */
@@ -111,19 +210,44 @@ export class McapRecordingWriter {
    */
   addMessage(channel: number | Promise<number>, receiveTime: bigint, data: Uint8Array): void {
     this.#messages++;
+    const previous = this.#held;
+    this.#held = { channel, receiveTime, data };
+    if (previous !== undefined) this.#feed(previous, false);
+  }
+
+  /** Closes the open chunk and syncs it (the timer's job; also before finishing). */
+  #flush(): void {
+    const held = this.#held;
+    if (held === undefined || this.#failure !== undefined) return;
+    this.#held = undefined;
+    this.#feed(held, true);
+    this.#enqueue(() => this.#handle.datasync()).catch(() => undefined);
+  }
+
+  /** Hands one message to McapWriter; `flush` makes it the last one of its chunk. */
+  #feed({ channel, receiveTime, data }: HeldMessage, flush: boolean): void {
     this.#enqueue(async () => {
       const channelId = await channel;
       const sequence = this.#sequences.get(channelId) ?? 0;
       this.#sequences.set(channelId, sequence + 1);
-      await this.#writer.addMessage({
-        channelId,
-        sequence,
-        logTime: receiveTime,
-        publishTime: receiveTime,
-        data,
-      });
+      const before = this.#writable.position();
+      this.#threshold.flushNext = flush;
+      try {
+        await this.#writer.addMessage({
+          channelId,
+          sequence,
+          logTime: receiveTime,
+          publishTime: receiveTime,
+          data,
+        });
+      } finally {
+        this.#threshold.flushNext = false;
+      }
+      this.#fed++;
+      // A chunk was written: every message handed over so far is in the file.
+      if (this.#writable.position() !== before) this.#onDisk = this.#fed;
     }).catch(() => {
-      // Kept in #failure and reported by finish().
+      // Kept in #failure; `failed` and finish() report it.
     });
   }
 
@@ -136,19 +260,46 @@ export class McapRecordingWriter {
   async finish(): Promise<WriterStats> {
     if (this.#finished) return this.stats();
     this.#finished = true;
+    clearInterval(this.#flushTimer);
     try {
+      if (this.#held !== undefined) this.#feed(this.#held, false);
+      this.#held = undefined;
       await this.#enqueue(() => this.#writer.end());
       if (this.#failure !== undefined) throw this.#failure;
+      this.#onDisk = this.#fed;
       await this.#handle.sync();
     } catch (error) {
       await this.#handle.close().catch(() => undefined);
-      throw new UserError(
-        `writing ${this.partPath} failed: ${errorMessage(error)} (the messages written so far stay in ${this.partPath})`,
-      );
+      throw new UserError(this.describeFailure(error));
     }
     await this.#handle.close();
-    await rename(this.partPath, this.path);
+    try {
+      await rename(this.partPath, this.path);
+    } catch (error) {
+      throw new UserError(
+        `cannot rename ${this.partPath} to ${this.path}: ${errorMessage(error)} (the finished recording is ${this.partPath})`,
+      );
+    }
     return this.stats();
+  }
+
+  /** Stops writing after a failure: closes the file, leaving the `.part` as it is. */
+  async abandon(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearInterval(this.#flushTimer);
+    this.#held = undefined;
+    await this.#tail;
+    await this.#handle.close().catch(() => undefined);
+  }
+
+  /** One line for a write error: what failed and what the `.part` still holds. */
+  describeFailure(error: unknown): string {
+    return (
+      `writing ${this.partPath} failed: ${errorMessage(error)}; ${this.#onDisk} of ` +
+      `${this.#messages} messages are in it (make a whole file of them with ` +
+      `\`noros record --recover ${this.partPath}\`)`
+    );
   }
 
   #enqueue<T>(operation: () => Promise<T>): Promise<T> {
@@ -157,7 +308,10 @@ export class McapRecordingWriter {
       return operation();
     });
     this.#tail = result.catch((error: unknown) => {
-      this.#failure ??= error;
+      if (this.#failure === undefined) {
+        this.#failure = error;
+        this.#resolveFailed(error);
+      }
     });
     return result;
   }

@@ -8,7 +8,10 @@
  *
  * Ending: `signal` (Ctrl-C in the CLI), `limit` messages, `durationSec`, or (with
  * `reconnect: false`) the bridge closing the connection. In every case the messages received so
- * far are written, and the file is finished (summary, index) and renamed from `.part`.
+ * far are written, and the file is finished (summary, index) and renamed from `.part`. A failed
+ * write (full disk) ends the recording at once with a `UserError`: the `.part` keeps what reached
+ * the disk. A killed process loses at most the last `flushIntervalMs` of messages (see
+ * mcap-writer.ts); `recoverRecording` (recover.ts) makes a whole file of its `.part`.
  */
 import { existsSync } from "node:fs";
 
@@ -21,7 +24,7 @@ import {
 import { normalizeBridgeUrl } from "../bridge/connection.js";
 import { connectionProblem, globalName } from "../bridge/session.js";
 import { UserError } from "../errors.js";
-import { McapRecordingWriter } from "./mcap-writer.js";
+import { McapRecordingWriter, checkOutputPath } from "./mcap-writer.js";
 import { TopicPublishers } from "./publishers.js";
 
 export interface RecordProgress {
@@ -68,9 +71,11 @@ export interface RecordOptions {
   readonly onChannel?: (info: MessageInfo) => void;
   /** Something worth telling the user that does not stop the recording. */
   readonly onWarning?: (message: string) => void;
+  /** Longest time a received message waits in memory before it is written (default 1000 ms). */
+  readonly flushIntervalMs?: number;
 }
 
-export type RecordEnd = "signal" | "limit" | "duration" | "disconnect";
+export type RecordEnd = "signal" | "limit" | "duration" | "disconnect" | "write-error";
 
 export interface RecordResult {
   readonly path: string;
@@ -124,12 +129,19 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   if (options.force !== true && existsSync(options.out)) {
     throw new UserError(`${options.out} exists; pass --force to overwrite it`);
   }
+  // A bad output path fails now, not after the whole recording.
+  await checkOutputPath(options.out);
   const reconnect = options.reconnect ?? true;
   const client = new RosClient(url, { reconnect });
   await firstConnection(client, url, options.connectTimeoutMs ?? 5000);
   let writer: McapRecordingWriter;
   try {
-    writer = await McapRecordingWriter.create(options.out);
+    const flush = options.flushIntervalMs;
+    writer = await McapRecordingWriter.create(
+      options.out,
+      undefined,
+      flush !== undefined ? { flushIntervalMs: flush } : {},
+    );
   } catch (error) {
     await client.close();
     throw error;
@@ -149,6 +161,11 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
     endedBy = why;
     resolveEnd();
   };
+  let writeError: unknown;
+  void writer.failed.then((error) => {
+    writeError = error;
+    end("write-error");
+  });
 
   // The publishers (for callerid) come from the connection graph, over a second connection.
   // Messages received before it answered (at most GRAPH_WAIT_MS) are held, then written in order.
@@ -272,6 +289,10 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   await client.close();
   await graphWatched;
   await publishers?.close();
+  if (writeError !== undefined) {
+    await writer.abandon();
+    throw new UserError(writer.describeFailure(writeError));
+  }
   const stats = await writer.finish();
   return {
     path: options.out,

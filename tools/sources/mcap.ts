@@ -2,7 +2,7 @@
  * MCAP files with ROS 1 channels (profile `ros1`: schema encoding `ros1msg`, message encoding
  * `ros1`), through @mcap/core. Indexed files are read through their index in log-time order; a
  * file without a usable index (an unfinished recording, a streamed file) is read front to back,
- * in file order, and a truncated tail is reported as an error after the complete messages.
+ * in file order; a truncated tail is reported as the source's `damage` and reading ends there.
  */
 import { McapIndexedReader, McapStreamReader, type McapTypes } from "@mcap/core";
 import { FileHandleReadable } from "@mcap/nodejs";
@@ -173,13 +173,23 @@ async function openStreamed(
   handlers: Handlers,
   indexError: unknown,
 ): Promise<MessageSource> {
-  // One pass up front for the channel list (and to find out whether the file is readable at all).
+  // One pass up front for the channel list, the readable messages' count and time span (and to
+  // find out whether the file is readable at all).
   const schemas = new Map<number, McapTypes.Schema>();
   const table = new ChannelTable();
+  let messageCount = 0;
+  let startTime: bigint | undefined;
+  let endTime: bigint | undefined;
+  let damage: string | undefined;
   try {
     for await (const record of streamRecords(path, handle, handlers)) {
       if (record.type === "Schema") schemas.set(record.id, record);
       else if (record.type === "Channel") table.add(record, schemas.get(record.schemaId));
+      else if (record.type === "Message" && table.byId.has(record.channelId)) {
+        messageCount++;
+        if (startTime === undefined || record.logTime < startTime) startTime = record.logTime;
+        if (endTime === undefined || record.logTime > endTime) endTime = record.logTime;
+      }
     }
   } catch (error) {
     const why = error instanceof SourceError ? error.reason : errorMessage(error);
@@ -191,6 +201,7 @@ async function openStreamed(
         `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,
       );
     }
+    damage = `after ${messageCount} messages: ${why}`;
   }
 
   async function* messages(options?: MessageSourceReadOptions): AsyncGenerator<SourceMessage> {
@@ -205,6 +216,8 @@ async function openStreamed(
         yield toSourceMessage(channel, record);
       }
     } catch (error) {
+      // The damage found when opening: announced there, the messages end here.
+      if (damage !== undefined) return;
       const why = error instanceof SourceError ? error.reason : errorMessage(error);
       throw new SourceError(path, `after ${count} messages: ${why}`);
     }
@@ -215,9 +228,10 @@ async function openStreamed(
     format: "mcap",
     channels: table.channels,
     skippedChannels: table.skipped,
-    messageCount: undefined,
-    startTime: undefined,
-    endTime: undefined,
+    messageCount,
+    startTime,
+    endTime,
+    ...(damage !== undefined ? { damage } : {}),
     messages,
     close: () => handle.close(),
   };

@@ -47,13 +47,21 @@ export interface MessageSource {
   readonly format: "bag" | "mcap";
   readonly channels: readonly SourceChannel[];
   readonly skippedChannels: readonly SkippedChannel[];
-  /** Number of messages in the file when its index tells (undefined for an unindexed MCAP). */
+  /**
+   * Number of messages in the file: from the index, or for an unindexed MCAP (an unfinished
+   * recording) the messages a first pass could read.
+   */
   readonly messageCount: number | undefined;
-  /** First and last receive time (ns) when the index tells; undefined for an empty file. */
+  /** First and last receive time (ns) (for an unindexed MCAP, of the readable messages). */
   readonly startTime: bigint | undefined;
   readonly endTime: bigint | undefined;
   /**
-   * Messages in receive-time order. Each call starts a new pass from the beginning; passes may
+   * Set when the file cannot be read to its end (a truncated bag, an unfinished recording): what
+   * is wrong and where. `messages()` then yields what comes before and ends there.
+   */
+  readonly damage?: string;
+  /**
+   * Messages in receive-time order (file order for a file read without its index). Each call starts a new pass from the beginning; passes may
    * run one after another (e.g. looping playback). Errors name the file.
    */
   messages(options?: MessageSourceReadOptions): AsyncIterableIterator<SourceMessage>;
