@@ -11,8 +11,9 @@
  * When the first block touches the first declaration (`# Mass [kg]` directly above
  * `float64 m`), it documents both: nothing in the text says whether it describes the type or
  * the field. If that block has paragraphs (separated by a bare `#` line, as std_msgs/Header's),
- * the declaration gets only the last one, the paragraph directly above it. A string constant has no trailing comment: its value runs to the end of the line.
- * Only documentation is derived here; definition texts and md5s are untouched.
+ * the declaration gets only the last one, the paragraph directly above it. A string constant has
+ * no trailing comment: its value runs to the end of the line. Only documentation is derived
+ * here; definition texts and md5s are untouched.
  */
 import type { MessageSpec } from "../runtime/schema/model.js";
 
@@ -100,8 +101,8 @@ export function docsOf(spec: MessageSpec): DefinitionDocs {
 
 /**
  * Comment lines (each starting with `#`) as documentation text: the `#`s and one space after them
- * removed, then the common indentation, blank lines at either end dropped and runs of them collapsed, and `*\/`
- * escaped so the text cannot end the JSDoc block it goes into.
+ * removed, then the common indentation; blank lines at either end dropped and runs of them
+ * collapsed; `*\/` escaped so the text cannot end the JSDoc block it goes into.
  */
 export function docText(commentLines: readonly string[]): string {
   const stripped = commentLines.map((l) => l.trim().replace(/^#+ ?/, "").trimEnd());
