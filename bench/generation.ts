@@ -1,7 +1,7 @@
 /**
  * Generation cost: `noros-gen` over the whole standard set, each run a fresh `node` process (cold:
  * module loading, parsing and emitting included), with the inputs of package.json's
- * `generate:std` script; and the size of the generated code, source and compiled.
+ * `generate:std` script (the definitions committed in generator/std-msgs and std-extra); and the size of the generated code, source and compiled.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -46,6 +46,16 @@ export function generateStdArgs(repoRoot: string, outDir: string): string[] {
     throw new Error(`"generate:std" does not start with "node bin/noros-gen.js": ${script}`);
   }
   const args = words.slice(2);
+  // The bench measures the committed definitions (generator/std-msgs...), never what a machine
+  // happens to have installed under /usr/share.
+  for (const input of args.slice(
+    0,
+    args.findIndex((a) => a.startsWith("--")),
+  )) {
+    if (path.isAbsolute(input) || !fs.existsSync(path.join(repoRoot, input))) {
+      throw new Error(`"generate:std" input ${input} is not a folder of this repository`);
+    }
+  }
   const out = args.indexOf("--out");
   if (out < 0 || out + 1 >= args.length) throw new Error(`"generate:std" has no --out: ${script}`);
   args[out + 1] = outDir;

@@ -7,6 +7,7 @@ import { collectBridgeSchemas } from "../tools/bridge-schemas.js";
 import { UserError } from "../tools/errors.js";
 import { generate, type LiveSchemas } from "./generate.js";
 import { staleFiles, writeOutput } from "./output.js";
+import { importSpecifier, SpecifierError } from "./specifiers.js";
 
 export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
@@ -31,7 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("runtime-import", {
       type: "string",
       default: "noros/support",
-      describe: "module the generated code imports its runtime from",
+      describe:
+        "module the generated code imports its runtime from (a relative path is taken from the output folder; '.js' is added when missing)",
     })
     .option("augment-module", {
       type: "string",
@@ -89,6 +91,18 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  try {
+    // Checked before anything is read or collected (generate() applies the same rule).
+    importSpecifier("runtime-import", args["runtime-import"], args.out);
+    if (args["augment-module"] !== undefined)
+      importSpecifier("augment-module", args["augment-module"], args.out);
+    if (args["msgs-import"] !== "none")
+      importSpecifier("msgs-import", args["msgs-import"], args.out);
+  } catch (error) {
+    if (!(error instanceof SpecifierError)) throw error;
+    process.stderr.write(`noros-gen: ${error.message}\n`);
+    return 2;
+  }
   let live: LiveSchemas | undefined;
   if (args.bridge !== undefined) {
     let topics: RegExp | undefined;
@@ -117,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(args["augment-module"] !== undefined ? { augmentModule: args["augment-module"] } : {}),
       msgsImport: args["msgs-import"] === "none" ? null : args["msgs-import"],
       ...(live !== undefined ? { live } : {}),
+      outDir: args.out,
       command: `noros-gen ${argv.filter((a) => a !== "--check").join(" ")}`,
     });
   } catch (error) {

@@ -47,7 +47,7 @@ describe("noros-gen output", () => {
       path.join(out, "use.ts"),
       [
         'import type { MessageOf, ServiceTypeMap } from "noros";',
-        'import { VehicleStatusCodec, VehicleStatus } from "./noros_examples";',
+        'import { VehicleStatusCodec, VehicleStatus } from "./noros_examples.js";',
         'const s: MessageOf<"noros_examples/VehicleStatus"> = VehicleStatusCodec.decode(new Uint8Array(0));',
         "const speed: number = s.speed;",
         "const wheels: Float32Array = s.wheel_speeds;",
@@ -101,6 +101,48 @@ describe("noros-gen output", () => {
       "register.ts",
     ]);
     expect(readdirSync(dir).filter((f) => f.includes("noros-gen"))).toEqual([]);
+  });
+
+  it("emits relative imports given without extension with .js, so they resolve in ESM, CJS and bundler projects", async () => {
+    const out = path.join(dir, "out");
+    const rel = (to: string) => path.relative(out, path.join(root, to));
+    const result = await runCli(main, [
+      path.join(root, "msgs"),
+      "--out",
+      out,
+      "--runtime-import",
+      rel("runtime/codec/support"),
+      "--augment-module",
+      rel("runtime/codec/types"),
+      "--msgs-import",
+      rel("generated/index"),
+    ]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const text = readFileSync(path.join(out, "noros_examples.ts"), "utf8");
+    expect(text).toContain(`import * as $rt from "${rel("runtime/codec/support")}.js";`);
+    expect(text).toContain(`from "${rel("generated/index")}.js";`);
+    expect(text).toContain(`declare module "${rel("runtime/codec/types")}.js"`);
+    expect(typecheck(readdirSync(out).map((f) => path.join(out, f)))).toEqual([]);
+  }, 120000);
+
+  it("points a relative import naming a folder at its index.js, and rejects .ts and absolute paths", async () => {
+    write("in/pkg/msg/A.msg", "int32 a\n");
+    mkdirSync(path.join(dir, "lib"));
+    expect((await gen("--runtime-import", "../lib")).code).toBe(0);
+    expect(readFileSync(path.join(dir, "out", "pkg.ts"), "utf8")).toContain(
+      'import * as $rt from "../lib/index.js";',
+    );
+    rmSync(path.join(dir, "out"), { recursive: true });
+    const ts = await gen("--runtime-import", "../lib/support.ts");
+    expect(ts.code).toBe(2);
+    expect(ts.stderr).toBe(
+      "noros-gen: --runtime-import '../lib/support.ts': write the import as it is compiled, with '.js' (../lib/support.js); TypeScript resolves it to the .ts file\n",
+    );
+    const abs = await gen("--msgs-import", path.join(dir, "lib"));
+    expect(abs.code).toBe(2);
+    expect(abs.stderr).toMatch(/^noros-gen: --msgs-import '.*': give a package name .*\n$/);
+    expect(readdirSync(dir).sort()).toEqual(["in", "lib"]); // nothing written
   });
 
   it("produces valid code for names that clash with keywords, globals and generated helpers", async () => {

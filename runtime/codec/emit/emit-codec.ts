@@ -225,14 +225,21 @@ class FunctionEmitter {
     const taken = this.locals();
     const result = new ObjectLiteral();
     w.line(`/** Decodes a ${this.type} at the reader's offset. */`);
+    const segments = this.segments();
+    // A type without fields reads nothing: its parameter is marked unused (`noUnusedParameters`).
+    const reader = segments.length === 0 ? "_r" : "r";
     w.block(
-      this.head("decode", `r${this.ts(`: ${rt}.Reader`)}`, `: ${this.names.typeName(this.type)}`),
+      this.head(
+        "decode",
+        `${reader}${this.ts(`: ${rt}.Reader`)}`,
+        `: ${this.names.typeName(this.type)}`,
+      ),
       () => {
         if (this.usesView()) {
           w.line("const v = r.view;");
           w.line(`let o${this.ts(": number")};`);
         }
-        for (const segment of this.segments()) {
+        for (const segment of segments) {
           if (Array.isArray(segment)) {
             const size = this.runSize(segment);
             w.line(`o = r.need(${size}, ${JSON.stringify(segment[0]!.leaf.path)});`);
@@ -340,7 +347,10 @@ class FunctionEmitter {
     // Strings count 3 bytes per UTF-16 unit (their most): the exact UTF-8 length would cost a
     // pass over every string; the writer returns only the bytes it wrote.
     w.line(`/** At most the bytes a ${this.type} takes on the wire. */`);
-    w.block(this.head("size", `m${this.ts(`: ${rt}.Fields | undefined`)}`, ": number"), () => {
+    // A fixed-size type's size does not look at the message.
+    const message = variable.length === 0 ? "_m" : "m";
+    const params = `${message}${this.ts(`: ${rt}.Fields | undefined`)}`;
+    w.block(this.head("size", params, ": number"), () => {
       if (variable.length === 0) {
         w.line(`return ${fixed};`);
         return;
@@ -392,36 +402,37 @@ class FunctionEmitter {
       taken,
       (value, path) => `${rt}.object(${value}, ${JSON.stringify(path)})`,
     );
+    const segments = this.segments();
+    // A type without fields writes nothing.
+    const [writer, message] = segments.length === 0 ? ["_w", "_m"] : ["w", "m"];
+    const params = `${writer}${this.ts(`: ${rt}.Writer`)}, ${message}${this.ts(`: ${rt}.Fields`)}`;
     w.line(`/** Writes a ${this.type} at the writer's offset (space was bounded by size_*). */`);
-    w.block(
-      this.head("write", `w${this.ts(`: ${rt}.Writer`)}, m${this.ts(`: ${rt}.Fields`)}`, ": void"),
-      () => {
-        if (this.usesView()) {
-          w.line("const v = w.view;");
-          w.line(`let o${this.ts(": number")};`);
-        }
-        for (const segment of this.segments()) {
-          if (Array.isArray(segment)) {
-            w.line("o = w.offset;");
-            for (const { leaf, offset } of segment) {
-              const parent = parentOf(leaf);
-              this.writeScalar(
-                w,
-                leaf.field.type,
-                leaf.field.isBuiltin,
-                `${parent}${access(leaf.field.name)}`,
-                leaf.path,
-                offset,
-                taken,
-              );
-            }
-            w.line(`w.offset = o + ${this.runSize(segment)};`);
-            continue;
+    w.block(this.head("write", params, ": void"), () => {
+      if (this.usesView()) {
+        w.line("const v = w.view;");
+        w.line(`let o${this.ts(": number")};`);
+      }
+      for (const segment of segments) {
+        if (Array.isArray(segment)) {
+          w.line("o = w.offset;");
+          for (const { leaf, offset } of segment) {
+            const parent = parentOf(leaf);
+            this.writeScalar(
+              w,
+              leaf.field.type,
+              leaf.field.isBuiltin,
+              `${parent}${access(leaf.field.name)}`,
+              leaf.path,
+              offset,
+              taken,
+            );
           }
-          this.writeField(w, segment, `${parentOf(segment)}${access(segment.field.name)}`, taken);
+          w.line(`w.offset = o + ${this.runSize(segment)};`);
+          continue;
         }
-      },
-    );
+        this.writeField(w, segment, `${parentOf(segment)}${access(segment.field.name)}`, taken);
+      }
+    });
     return w.toString();
   }
 
