@@ -2,9 +2,10 @@
  * Who publishes each topic, for the `callerid` metadata of recorded MCAP channels (so `noros
  * play` of the recording lists the publishers again). The Foxglove protocol tells it only through
  * the connection graph, which `RosClient` does not follow; a second, raw connection subscribes to
- * it. Best effort: a server without the `connectionGraph` capability, or one that answers late
- * (foxglove_bridge sends an empty graph to its very first subscriber and the whole graph on its
- * next discovery cycle), leaves channels recorded before it without callerid.
+ * it. Best effort: a server without the `connectionGraph` capability, or one whose graph names no
+ * publisher within the wait (foxglove_bridge sends an empty graph to its very first subscriber
+ * and the whole graph on its next discovery cycle, up to 5 s later), leaves channels recorded
+ * before it without callerid.
  */
 import { connectBridge, type BridgeConnection } from "../bridge/connection.js";
 
@@ -20,8 +21,10 @@ export class TopicPublishers {
   private constructor() {}
 
   /**
-   * Connects and waits up to `waitMs` for the first graph; never throws (without a graph,
-   * channels are simply recorded without callerid).
+   * Connects and waits up to `waitMs` for a graph that names publishers (foxglove_bridge's first
+   * reply after start-up is empty; the whole graph follows on its next discovery cycle), then
+   * keeps following the updates, so that topics first seen later get theirs too. Never throws
+   * (without a graph, channels are simply recorded without callerid).
    */
   static async watch(url: string, waitMs: number): Promise<TopicPublishers> {
     const publishers = new TopicPublishers();
@@ -36,8 +39,10 @@ export class TopicPublishers {
             publishers.#byTopic.set(topic.name, topic.publisherIds);
           }
           for (const topic of update.removedTopics ?? []) publishers.#byTopic.delete(topic);
-          clearTimeout(timer);
-          resolve();
+          if (publishers.#byTopic.size > 0) {
+            clearTimeout(timer);
+            resolve();
+          }
         });
         connection.client.subscribeConnectionGraph();
       });

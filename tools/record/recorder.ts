@@ -116,8 +116,13 @@ async function firstConnection(client: RosClient, url: string, timeoutMs: number
   }
 }
 
-/** How long messages wait for the connection graph before being written without callerid. */
-const GRAPH_WAIT_MS = 1000;
+/**
+ * How long messages wait for the connection graph to name publishers before being written
+ * without callerid (`noros play` answers after 1 s; a just-started foxglove_bridge after up to
+ * 5 s, a running one at once). Held messages are in memory only: this is also how much longer
+ * than `flushIntervalMs` the very first messages can take to reach the disk.
+ */
+const GRAPH_WAIT_MS = 1500;
 
 export async function record(options: RecordOptions): Promise<RecordResult> {
   const url = normalizeBridgeUrl(options.url);
@@ -126,11 +131,11 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       ? new Set(options.topics.map(globalName))
       : undefined;
   const latched = new Set(["/tf_static", ...(options.latched ?? []).map(globalName)]);
+  // A bad output path fails now, not after the whole recording; an existing file needs --force.
+  await checkOutputPath(options.out);
   if (options.force !== true && existsSync(options.out)) {
     throw new UserError(`${options.out} exists; pass --force to overwrite it`);
   }
-  // A bad output path fails now, not after the whole recording.
-  await checkOutputPath(options.out);
   const reconnect = options.reconnect ?? true;
   const client = new RosClient(url, { reconnect });
   await firstConnection(client, url, options.connectTimeoutMs ?? 5000);
