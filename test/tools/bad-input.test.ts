@@ -5,20 +5,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../tools/cli.js";
 import { describeIf, sharedBagsDir } from "../helpers/env.js";
-import { tempDir } from "./helpers.js";
+import { runNoros, tempDir } from "./helpers.js";
 
-async function noros(args: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const code = await main(args, {
-    stdout: { write: (t: string) => (out.stdout += t) },
-    stderr: { write: (t: string) => (out.stderr += t) },
-    signal: new AbortController().signal,
-    env: {},
-  });
-  return { code, ...out };
-}
+const noros = runNoros;
 
 describe("noros bad input", () => {
   it("play --port out of range: a usage error", async () => {

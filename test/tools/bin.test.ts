@@ -3,31 +3,20 @@
  * Ctrl-C (a real SIGINT) ends a recording with a complete file holding every message it counted,
  * and user mistakes exit non-zero with one line on stderr.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 
 import { startPlayServer } from "../../tools/play/server.js";
 import { openMessageSource } from "../../tools/sources/index.js";
 import { describeIf } from "../helpers/env.js";
-import { canMakeRecordings, makeRecordings, tempDir } from "./helpers.js";
+import { canMakeRecordings, makeRecordings, spawnCollecting, tempDir } from "./helpers.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "noros.js");
 const built = existsSync(path.join(root, "dist", "tools", "cli.js"));
 
 function runBin(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const out = { stdout: "", stderr: "" };
-  child.stdout.on("data", (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("close", (code) => resolve(code)),
-  );
-  return { child, out, exited };
+  return spawnCollecting(process.execPath, [bin, ...args], root);
 }
 
 async function until(condition: () => boolean, timeoutMs = 15000): Promise<void> {

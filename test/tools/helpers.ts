@@ -9,14 +9,41 @@ import {
   type IWebSocket,
   type ServerInfo,
 } from "@foxglove/ws-protocol";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import WebSocket, { WebSocketServer } from "ws";
 
+import { main } from "../../tools/cli.js";
 import { ROS_PYTHON, canRunPython, rosEnv } from "../helpers/env.js";
+
+/** `noros ...args` in-process, with what it writes captured. */
+export async function runNoros(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: "", stderr: "" };
+  const code = await main(args, {
+    stdout: { write: (t: string) => (out.stdout += t) },
+    stderr: { write: (t: string) => (out.stderr += t) },
+    signal: new AbortController().signal,
+    env: {},
+  });
+  return { code, ...out };
+}
+
+/** A child process whose output is collected; `exited` resolves with its exit code. */
+export function spawnCollecting(command: string, args: string[], cwd: string) {
+  const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.on("data", (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("close", (code) => resolve(code)),
+  );
+  return { child, out, exited };
+}
 
 export const canMakeRecordings = canRunPython(path.join(__dirname, "make-recordings.py"), "roslz4");
 

@@ -4,15 +4,20 @@
  * `--recover` makes whole), a failing disk stops it at the first failed write, and a bad `-o` is
  * refused before recording.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 
-import { main } from "../../tools/cli.js";
 import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
 import { openMessageSource } from "../../tools/sources/index.js";
 import { describeIf } from "../helpers/env.js";
-import { canMakeRecordings, makeRecordings, tempDir, type Recordings } from "./helpers.js";
+import {
+  canMakeRecordings,
+  makeRecordings,
+  runNoros,
+  spawnCollecting,
+  tempDir,
+  type Recordings,
+} from "./helpers.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "noros.js");
@@ -24,30 +29,10 @@ function runBin(args: string[], limitBlocks?: number) {
     limitBlocks === undefined
       ? [process.execPath, bin, ...args]
       : ["sh", "-c", `ulimit -f ${limitBlocks} && exec "$0" "$@"`, process.execPath, bin, ...args];
-  const child = spawn(command[0]!, command.slice(1), {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const out = { stdout: "", stderr: "" };
-  child.stdout.on("data", (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out.stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("close", (code) => resolve(code)),
-  );
-  return { child, out, exited };
+  return spawnCollecting(command[0]!, command.slice(1), root);
 }
 
-/** `noros ...args` in-process. */
-async function noros(args: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const code = await main(args, {
-    stdout: { write: (t: string) => (out.stdout += t) },
-    stderr: { write: (t: string) => (out.stderr += t) },
-    signal: new AbortController().signal,
-    env: {},
-  });
-  return { code, ...out };
-}
+const noros = runNoros;
 
 /** Messages per topic readable from a (possibly unfinished) recording. */
 async function readable(file: string): Promise<Map<string, number>> {

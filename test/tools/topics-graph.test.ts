@@ -5,21 +5,12 @@
  */
 import * as path from "node:path";
 
-import { main } from "../../tools/cli.js";
 import { startPlayServer } from "../../tools/play/server.js";
 import { capturedBridge } from "../client/helpers/captured-bridge.js";
 import { bridgeCapturesDir, describeIf, sharedBagsDir } from "../helpers/env.js";
+import { runNoros } from "./helpers.js";
 
-async function noros(args: string[]) {
-  const out = { stdout: "", stderr: "" };
-  const code = await main(args, {
-    stdout: { write: (t: string) => (out.stdout += t) },
-    stderr: { write: (t: string) => (out.stderr += t) },
-    signal: new AbortController().signal,
-    env: {},
-  });
-  return { code, ...out };
-}
+const noros = runNoros;
 
 describeIf(bridgeCapturesDir() !== undefined, "needs ../shared/bridge-captures")(
   "noros topics against the bridge's captured graph frames",
