@@ -80,6 +80,9 @@ export async function bridgeFor(
     masterUri: roscore.uri,
     port: 0,
     discoveryIntervalMs: 300,
+    ...(process.env.NOROS_BRIDGE_DEBUG === "1"
+      ? { log: (l: string) => process.stderr.write(`bridge: ${l}\n`) }
+      : {}),
     env: { ...roscore.env, ROS_MASTER_URI: roscore.uri },
     ...options,
   });

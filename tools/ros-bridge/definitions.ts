@@ -78,6 +78,8 @@ export class DefinitionLibrary {
   }
 
   #findService(type: string): ServiceDefinition | undefined {
+    const logger = LOGGER_SERVICES[type];
+    if (logger !== undefined) return logger;
     const bundled = this.#bundled?.services[type];
     if (bundled !== undefined) {
       return {
@@ -140,6 +142,26 @@ export class DefinitionLibrary {
     return [text.replace(/\n?$/, "\n"), ...blocks].join("");
   }
 }
+
+/**
+ * The logger services every roscpp and rospy node offers. Their package (roscpp) is not
+ * installed as message files on Debian, so their texts are kept here, as foxglove_bridge sends
+ * them (an empty side is "\n").
+ */
+const LOGGER_SERVICES: Record<string, ServiceDefinition> = {
+  "roscpp/GetLoggers": {
+    type: "roscpp/GetLoggers",
+    md5sum: "32e97e85527d4678a8f9279894bb64b0",
+    request: "\n",
+    response: `Logger[] loggers\n\n${"=".repeat(80)}\nMSG: roscpp/Logger\nstring name\nstring level\n`,
+  },
+  "roscpp/SetLoggerLevel": {
+    type: "roscpp/SetLoggerLevel",
+    md5sum: "51da076440d78ca1684d36c868df61ea",
+    request: "string logger\nstring level\n",
+    response: "\n",
+  },
+};
 
 const BUILTINS = new Set([
   "bool",

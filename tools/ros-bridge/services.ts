@@ -53,10 +53,10 @@ function exchange(
     // payload (the response, or an error text when ok is 0).
     let buffered: Buffer = Buffer.alloc(0);
     let replyHeader: Record<string, string> | undefined;
-    socket.on("connect", () => {
-      socket.write(encodeHeader(header));
-      if (request !== undefined) socket.write(frame(request));
-    });
+    // The request goes out only after the provider's header: rospy reads the header with a
+    // buffer it then discards, so a request sent along with our header can be lost (and the
+    // call would hang). rosservice waits the same way.
+    socket.on("connect", () => socket.write(encodeHeader(header)));
     socket.on("data", (chunk: Buffer) => {
       buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
       try {
@@ -69,6 +69,7 @@ function exchange(
           buffered = buffered.subarray(4 + length);
           if (replyHeader.error !== undefined) return finish(new Error(replyHeader.error));
           if (request === undefined) return finish(undefined, { header: replyHeader });
+          socket.write(frame(request));
         }
         if (buffered.length < 5) return;
         const length = buffered.readUInt32LE(1);
