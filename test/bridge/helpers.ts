@@ -4,10 +4,12 @@
  * bridge itself. Everything a test starts is stopped by PID.
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 import { startBridge, type Bridge, type BridgeOptions } from "../../tools/ros-bridge/server.js";
-import { startRoscore, stopRoscore, type Roscore } from "../docker/ros.js";
+import { masterAnswers, startRoscore, stopRoscore, type Roscore } from "../docker/ros.js";
 import { killIfRunning, processTree, start, waitFor, type Started } from "../docker/processes.js";
 import { ROS_PYTHON, canRunPython, hasCommand } from "../helpers/env.js";
 
@@ -23,6 +25,7 @@ export const canRunBridgeTests =
 export const SKIP_REASON =
   "needs Debian's roscore, rostopic, rosnode, rosparam, rosservice and rospy with std_msgs, sensor_msgs, std_srvs";
 
+export { freePort } from "../docker/processes.js";
 export { startRoscore, stopRoscore, waitFor, type Roscore, type Started };
 
 /** Runs a ROS command-line tool against `roscore`; resolves with its stdout. */
@@ -96,3 +99,24 @@ export async function rosnodeList(roscore: Roscore): Promise<string[]> {
 
 /** The environment ROS tools run in: Debian's python first on PATH (as in test/docker). */
 export const ROS_BASE_ENV: NodeJS.ProcessEnv = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" };
+
+/** Debian's roscore on a given port (to restart a master where a bridge expects it). */
+export async function startRoscoreAt(port: number): Promise<Roscore> {
+  const uri = `http://localhost:${port}`;
+  const rosHome = mkdtempSync(path.join(os.tmpdir(), "noros-roscore-"));
+  const env = {
+    ...ROS_BASE_ENV,
+    ROS_MASTER_URI: uri,
+    ROS_HOSTNAME: "localhost",
+    ROS_HOME: rosHome,
+  };
+  const started = start("roscore", ["-p", String(port)], { env });
+  const roscore = { uri, port, process: started, env, rosHome };
+  try {
+    await waitFor("roscore to answer", () => masterAnswers(uri), 60000, 100);
+  } catch (error) {
+    await stopRoscore(roscore).catch(() => undefined);
+    throw new Error(`${(error as Error).message}\n${started.output()}`);
+  }
+  return roscore;
+}

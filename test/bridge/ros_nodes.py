@@ -18,7 +18,7 @@ PNG_1X1 = bytes.fromhex(
 
 
 def main() -> None:
-    rospy.init_node("noros_test_nodes", disable_signals=True)
+    rospy.init_node("noros_test_nodes")
     chatter = rospy.Publisher("/chatter", String, queue_size=10)
     image = rospy.Publisher("/image_raw", Image, queue_size=10)
     compressed = rospy.Publisher("/image_raw/compressed", CompressedImage, queue_size=10)

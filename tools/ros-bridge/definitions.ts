@@ -25,7 +25,10 @@ export interface ServiceDefinition {
 }
 
 interface Bundled {
-  codecs: Record<string, { md5sum: string; definition: string }>;
+  codecs: Record<
+    string,
+    { md5sum: string; definition: string; encode(message: unknown): Uint8Array }
+  >;
   services: Record<
     string,
     { md5sum: string; request: { definition: string }; response: { definition: string } }
@@ -53,6 +56,12 @@ export class DefinitionLibrary {
       codecs: generated.codecs as unknown as Bundled["codecs"],
       services: generated.services as unknown as Bundled["services"],
     };
+  }
+
+  /** An encoder for a standard type noros ships (e.g. rosgraph_msgs/Log for /rosout). */
+  encoder(type: string): ((message: unknown) => Uint8Array) | undefined {
+    const codec = this.#bundled?.codecs[type];
+    return codec !== undefined ? (message) => codec.encode(message) : undefined;
   }
 
   message(type: string): MessageDefinition | undefined {

@@ -4,7 +4,7 @@
  * subscriptions, with registration on the master that can be replayed after the master
  * restarts, and unregistration of everything on shutdown.
  */
-import { MasterClient } from "./master.js";
+import { MasterClient, MasterRefused } from "./master.js";
 import { Publication, TcprosServer, type PublicationInfo } from "./publisher.js";
 import { TopicSubscriber, type PublisherConnection } from "./subscriber.js";
 import { XmlRpcHttpServer, type XmlRpcValue } from "./xmlrpc.js";
@@ -37,6 +37,8 @@ export class RosNode {
   readonly #tcpros: TcprosServer;
   readonly #subscriptions = new Map<string, Subscribed>();
   readonly #paramKeys = new Set<string>();
+  /** Publications the master has not accepted yet (unreachable when advertised). */
+  readonly #unregisteredTopics = new Set<string>();
   #api = "";
   #tcpPort = 0;
   #closed = false;
@@ -94,7 +96,7 @@ export class RosNode {
       entry.subscriber.update(publishers);
     } catch (error) {
       // Retried by `reregister()` on the next discovery cycle.
-      this.events.warning(`cannot register as a subscriber of ${topic}: ${String(error)}`);
+      this.#masterProblem(`cannot register as a subscriber of ${topic}`, error);
     }
   }
 
@@ -134,7 +136,9 @@ export class RosNode {
     try {
       await this.master.registerPublisher(info.topic, info.type, this.#api);
     } catch (error) {
-      this.events.warning(`cannot register as a publisher of ${info.topic}: ${String(error)}`);
+      // Retried by `reregister()` on the next discovery cycle.
+      this.#unregisteredTopics.add(info.topic);
+      this.#masterProblem(`cannot register as a publisher of ${info.topic}`, error);
     }
     return publication;
   }
@@ -143,6 +147,7 @@ export class RosNode {
     const publication = this.#tcpros.publications.get(topic);
     if (publication === undefined) return;
     this.#tcpros.publications.delete(topic);
+    this.#unregisteredTopics.delete(topic);
     publication.close();
     this.master.unregisterPublisher(topic, this.#api).catch((error: unknown) => {
       this.events.warning(`cannot unregister the publisher of ${topic}: ${String(error)}`);
@@ -176,18 +181,31 @@ export class RosNode {
     for (const [topic, entry] of this.#subscriptions) {
       if (all || !entry.registered) jobs.push(this.#registerSubscriber(topic, entry));
     }
+    for (const { info } of this.#tcpros.publications.values()) {
+      if (!all && !this.#unregisteredTopics.has(info.topic)) continue;
+      jobs.push(
+        this.master.registerPublisher(info.topic, info.type, this.#api).then(() => {
+          this.#unregisteredTopics.delete(info.topic);
+        }),
+      );
+    }
     if (all) {
-      for (const { info } of this.#tcpros.publications.values()) {
-        jobs.push(this.master.registerPublisher(info.topic, info.type, this.#api));
-      }
       for (const key of this.#paramKeys) jobs.push(this.master.subscribeParam(this.#api, key));
     }
     const results = await Promise.allSettled(jobs);
     for (const result of results) {
       if (result.status === "rejected") {
-        this.events.warning(`re-registering on the master failed: ${String(result.reason)}`);
+        this.#masterProblem("re-registering on the master failed", result.reason);
       }
     }
+  }
+
+  /**
+   * A master call failed: said when the master refused; network failures are left to discovery,
+   * which reports an unreachable master once and retries.
+   */
+  #masterProblem(what: string, error: unknown): void {
+    if (error instanceof MasterRefused) this.events.warning(`${what}: ${error.message}`);
   }
 
   // ------------------------------------------------------------------ shutdown

@@ -86,19 +86,19 @@ export class TcprosServer {
     socket.on("error", () => socket.destroy());
     socket.setNoDelay(true);
     const reader = new FrameReader(1024 * 1024);
+    let done = false;
     const onData = (chunk: Buffer) => {
-      let frames: Buffer[];
       try {
-        frames = reader.push(chunk);
+        reader.push(chunk, (first) => {
+          if (done) return;
+          done = true;
+          socket.off("data", onData);
+          this.#handshake(socket, first);
+        });
       } catch (error) {
         this.warn(`bad TCPROS header from ${socket.remoteAddress ?? "?"}: ${String(error)}`);
         socket.destroy();
-        return;
       }
-      const first = frames[0];
-      if (first === undefined) return;
-      socket.off("data", onData);
-      this.#handshake(socket, first);
     };
     socket.on("data", onData);
   }

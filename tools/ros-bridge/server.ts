@@ -118,7 +118,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   }
   const nodeName = name.startsWith("/") ? name : `/${name}`;
   const advertiseHost = options.advertiseHost ?? rosAdvertiseHost(env);
-  const log = options.log ?? (() => undefined);
+  const userLog = options.log ?? (() => undefined);
   const interval = options.discoveryIntervalMs ?? 2000;
   const wantTopic = (t: string) => options.topics?.test(t) ?? true;
   const wantService = (s: string) => options.services?.test(s) ?? true;
@@ -127,13 +127,39 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const library = new DefinitionLibrary([...(options.msgs ?? []), ...installedShareDirs(env)]);
   await library.load();
 
+  // Like every ROS node, the bridge publishes what it logs on /rosout (rosgraph_msgs/Log).
+  let rosout: Publication | undefined;
+  let rosoutSeq = 0;
+  const encodeLog = library.encoder("rosgraph_msgs/Log");
+  const toRosout = (level: number, text: string) => {
+    if (rosout === undefined || encodeLog === undefined) return;
+    const now = Date.now();
+    const stamp = { sec: Math.floor(now / 1000), nsec: (now % 1000) * 1_000_000 };
+    rosout.publish(
+      encodeLog({
+        header: { seq: ++rosoutSeq, stamp, frame_id: "" },
+        level,
+        name: nodeName,
+        msg: text,
+        file: "",
+        function: "",
+        line: 0,
+        topics: node.publications().map((p) => p.info.topic),
+      }),
+    );
+  };
+  const log = (text: string) => {
+    userLog(text);
+    toRosout(2, text); // INFO
+  };
   // Warnings repeat every discovery cycle while their cause lasts: say each once a minute.
   const lastSaid = new Map<string, number>();
   const warn = (text: string) => {
     const now = Date.now();
     if ((lastSaid.get(text) ?? -Infinity) > now - 60_000) return;
     lastSaid.set(text, now);
-    log(`warning: ${text}`);
+    userLog(`warning: ${text}`);
+    toRosout(4, text); // WARN
   };
 
   let requestClose: (reason: string) => void = () => undefined;
@@ -154,6 +180,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     },
   );
   await node.start();
+  const logType = library.message("rosgraph_msgs/Log");
+  if (logType !== undefined) {
+    // Also what makes the node appear in `rosnode list` before any client subscribes.
+    rosout = await node.advertise({ topic: "/rosout", ...logType, latching: false });
+  }
 
   // What the master says before we serve: its run id (our session id) and the ROS distro.
   let runId: string | undefined;

@@ -86,29 +86,22 @@ export class PublisherConnection {
         }),
       );
     });
+    const onFrame = (frame: Buffer) => {
+      if (this.#closed) return;
+      if (this.#header === undefined) {
+        clearTimeout(timeout);
+        this.#header = parsePublisherHeader(frame);
+        resolveReady(this.#header);
+      } else {
+        this.events.message(frame, this);
+      }
+    };
     this.#socket.on("data", (chunk: Buffer) => {
       if (this.#closed) return;
-      let frames: Buffer[];
       try {
-        frames = this.#reader.push(chunk);
+        this.#reader.push(chunk, onFrame);
       } catch (error) {
         this.#fail(error as Error);
-        return;
-      }
-      for (const frame of frames) {
-        if (this.#header === undefined) {
-          clearTimeout(timeout);
-          try {
-            this.#header = parsePublisherHeader(frame);
-          } catch (error) {
-            this.#fail(error as Error);
-            return;
-          }
-          resolveReady(this.#header);
-        } else {
-          this.events.message(frame, this);
-        }
-        if (this.#closed) return;
       }
     });
     this.#socket.on("error", (error) => this.#fail(error));

@@ -59,25 +59,27 @@ export class FrameReader {
 
   constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
 
-  /** Appends `chunk` and returns every frame now complete; throws on an impossible length. */
-  push(chunk: Buffer): Buffer[] {
+  /**
+   * Appends `chunk` and hands every frame now complete to `onFrame`, in order; throws on an
+   * impossible length (after handing over the frames before it).
+   */
+  push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
-    const frames: Buffer[] = [];
     for (;;) {
       if (this.#need === undefined) {
-        if (this.#buffered < 4) break;
+        if (this.#buffered < 4) return;
         const length = this.#take(4).readUInt32LE(0);
         if (length > this.maxFrameBytes) {
           throw new Error(`frame length ${length} exceeds ${this.maxFrameBytes} bytes`);
         }
         this.#need = length;
       }
-      if (this.#buffered < this.#need) break;
-      frames.push(this.#take(this.#need));
+      if (this.#buffered < this.#need) return;
+      const frame = this.#take(this.#need);
       this.#need = undefined;
+      onFrame(frame);
     }
-    return frames;
   }
 
   #take(n: number): Buffer {
