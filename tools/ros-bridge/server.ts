@@ -27,7 +27,7 @@ import { UserError, errorMessage } from "../errors.js";
 import { ClientTracker, type AdvertisedChannel, type PlayClient } from "../play/clients.js";
 import { FoxgloveServer } from "../ws-protocol.js";
 import { nowNs } from "./clock.js";
-import { DefinitionLibrary, installedShareDirs } from "./definitions.js";
+import { DefinitionLibrary, hasDefinitions, installedShareDirs } from "./definitions.js";
 import { ConnectionGraph } from "./graph.js";
 import { MasterRefused } from "./master.js";
 import { RosNode } from "./node.js";
@@ -124,6 +124,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const wantService = (s: string) => options.services?.test(s) ?? true;
   const wantParam = (p: string) => options.params?.test(p) ?? true;
 
+  for (const dir of options.msgs ?? []) {
+    if (!hasDefinitions(dir)) {
+      throw new UserError(`--msgs ${dir}: no msg/ or srv/ folders there (or in its subfolders)`);
+    }
+  }
   const library = new DefinitionLibrary([...(options.msgs ?? []), ...installedShareDirs(env)]);
   await library.load();
 
