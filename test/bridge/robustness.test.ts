@@ -63,6 +63,9 @@ describeIf(canRunBridgeTests && canRunPython(corruptPublisher), SKIP_REASON)(
       roscores.push(r);
       return r;
     }
+    function startRosNodesBig(r: Roscore): Promise<Started> {
+      return startRosNodes(r, ["--big"]);
+    }
     async function nodes(r: Roscore): Promise<Started> {
       const n = await startRosNodes(r);
       processes.push(n);
@@ -179,6 +182,40 @@ describeIf(canRunBridgeTests && canRunPython(corruptPublisher), SKIP_REASON)(
       const before = count;
       await waitFor("messages from the second bridge", () => count > before, 60000);
     }, 180000);
+
+    it("drops messages for a client that stops reading, warns it, and keeps serving", async () => {
+      const r = await master();
+      const n = startRosNodesBig(r);
+      processes.push(await n);
+      const b = await bridge(r);
+      await waitFor(
+        "the /big channel",
+        () => b.channels().some((ch) => ch.topic === "/big"),
+        60000,
+      );
+      const slow = await ProbeClient.connect(b.url);
+      probes.push(slow);
+      slow.subscribe("/big");
+      await slow.until(() => slow.received.length > 0, 60000);
+      // Stop reading: the bridge's send buffer for this client fills up (1 MB at 20 Hz).
+      slow.ws.pause();
+      const fast = await ProbeClient.connect(b.url);
+      probes.push(fast);
+      fast.subscribe("/chatter");
+      const started = fast.received.length;
+      await fast.until(() => fast.received.length > started + 40, 120000);
+      slow.ws.resume();
+      await slow.until(
+        () =>
+          slow.texts.some(
+            (t) => t.op === "status" && t.level === 1 && String(t.message).includes("too slow"),
+          ),
+        120000,
+      );
+      // Messages arriving after the drop keep coming once the client reads again.
+      const after = slow.received.length;
+      await slow.until(() => slow.received.length > after + 3, 120000);
+    }, 300000);
 
     it("unregisters everything on rosnode kill", async () => {
       const r = await master();

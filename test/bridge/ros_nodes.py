@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A rospy node for the `noros bridge` tests: publishes /chatter (std_msgs/String "hello"),
 /image_raw (sensor_msgs/Image, 4x3 rgb8) and /image_raw/compressed (sensor_msgs/CompressedImage,
-PNG bytes) at 10 Hz, and serves /noros_test/set_flag (std_srvs/SetBool: success = data,
+PNG bytes) at 10 Hz, with --big also /big (sensor_msgs/Image, 1 MB) at 20 Hz, and serves /noros_test/set_flag (std_srvs/SetBool: success = data,
 message = "flag is <data>"). Prints "ready" once everything is advertised."""
 
 import sys
@@ -27,11 +27,18 @@ def main() -> None:
         SetBool,
         lambda req: SetBoolResponse(success=req.data, message="flag is %s" % req.data),
     )
+    big = None
+    if "--big" in sys.argv:
+        big = rospy.Publisher("/big", Image, queue_size=2)
+        big_msg = Image(height=512, width=682, encoding="rgb8", is_bigendian=0, step=682 * 3)
+        big_msg.data = bytes(682 * 3 * 512)
     print("ready", flush=True)
-    rate = rospy.Rate(10)
+    rate = rospy.Rate(20 if big is not None else 10)
     seq = 0
     while not rospy.is_shutdown():
         seq += 1
+        if big is not None:
+            big.publish(big_msg)
         chatter.publish(String(data="hello"))
         msg = Image(height=3, width=4, encoding="rgb8", is_bigendian=0, step=12)
         msg.header.frame_id = "camera"
