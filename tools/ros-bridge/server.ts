@@ -98,6 +98,7 @@ export interface Bridge {
 }
 
 const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
+const LARGE_PAYLOAD_BYTES = 64 * 1024;
 const CLOSE_GRACE_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -229,7 +230,15 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     header.writeUInt8(1, 0);
     header.writeUInt32LE(subscriptionId, 1);
     header.writeBigUInt64LE(time, 5);
-    ws.send(Buffer.concat([header, data], 13 + data.byteLength));
+    if (data.byteLength < LARGE_PAYLOAD_BYTES) {
+      ws.send(Buffer.concat([header, data], 13 + data.byteLength));
+      return;
+    }
+    // Large payloads go out as one WebSocket message in two fragments (header, then the bytes
+    // as received), which spares copying megabytes per message. Nothing can be sent between
+    // the two calls: both are queued in order, synchronously.
+    ws.send(header, { binary: true, fin: false });
+    ws.send(data, { binary: true, fin: true });
   }
 
   function deliverRos(topic: string, type: string, bytes: Buffer) {
