@@ -254,6 +254,24 @@ describeIf(canRunBridgeTests, SKIP_REASON)("noros bridge: publish, services, par
       60000,
       300,
     );
+    // A change made through the bridge: the master does not call back its own caller, so the
+    // bridge informs subscribers itself (as foxglove_bridge does).
+    const updates = () =>
+      p.texts.filter(
+        (t) =>
+          t.op === "parameterValues" &&
+          t.id === undefined &&
+          (t.parameters as { name: string; value: unknown }[]).some(
+            (q) => q.name === "/noros_test/watched" && q.value === 1000,
+          ),
+      ).length;
+    p.client.setParameters([{ name: "/noros_test/watched", value: 1000 }], "set1");
+    await p.until(() => updates() === 1, 30000);
+    expect(p.texts.find((t) => t.op === "parameterValues" && t.id === "set1")).toEqual({
+      op: "parameterValues",
+      id: "set1",
+      parameters: [{ name: "/noros_test/watched", value: 1000 }],
+    });
   });
 
   it("serves the connection graph: the whole graph at once, then changes", async () => {
