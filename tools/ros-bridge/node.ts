@@ -279,6 +279,7 @@ export class RosNode {
     let id = 0;
     for (const [topic, { subscriber }] of this.#subscriptions) {
       for (const connection of subscriber.connections()) {
+        if (connection.header === undefined) continue; // still connecting
         const peer = connection.header?.callerid ?? connection.publisherApi;
         rows.push([++id, peer, "i", "TCPROS", topic, true, `TCPROS connection to ${peer}`]);
       }
