@@ -10,6 +10,11 @@ import * as net from "node:net";
 import { FrameReader, decodeHeader, encodeHeader } from "./tcpros.js";
 import { xmlRpcCall } from "./xmlrpc.js";
 
+/** The publisher spoke TCPROS wrongly (bad header, impossible frame length, refusal). */
+export class ProtocolError extends Error {
+  override name = "ProtocolError";
+}
+
 export interface PublisherHeader {
   readonly callerid: string;
   readonly type: string;
@@ -101,7 +106,7 @@ export class PublisherConnection {
       try {
         this.#reader.push(chunk, onFrame);
       } catch (error) {
-        this.#fail(error as Error);
+        this.#fail(error instanceof ProtocolError ? error : new ProtocolError(errorText(error)));
       }
     });
     this.#socket.on("error", (error) => this.#fail(error));
@@ -141,9 +146,9 @@ export class PublisherConnection {
 
 function parsePublisherHeader(frame: Buffer): PublisherHeader {
   const fields = decodeHeader(frame);
-  if (fields.error !== undefined) throw new Error(`publisher refused: ${fields.error}`);
+  if (fields.error !== undefined) throw new ProtocolError(`publisher refused: ${fields.error}`);
   if (fields.type === undefined || fields.md5sum === undefined) {
-    throw new Error("TCPROS header without type or md5sum");
+    throw new ProtocolError("TCPROS header without type or md5sum");
   }
   return {
     callerid: fields.callerid ?? "",
@@ -177,12 +182,22 @@ export interface TopicSubscriberEvents {
 }
 
 /** Connections to all publishers of one topic. */
+/** Retry delays for a publisher that could not be reached (its XML-RPC or TCP side). */
+const RETRY_DELAYS_MS = [500, 1000, 2000, 5000, 10000];
+
 export class TopicSubscriber {
   readonly #connections = new Map<string, PublisherConnection>();
   /** Publisher APIs being connected to (requestTopic in flight). */
   readonly #pending = new Set<string>();
-  /** Publishers whose connection was dropped for an error: not retried until they re-register. */
+  /**
+   * Publishers whose stream was dropped for a protocol error (corrupt frames, a bad header):
+   * not retried until they re-register.
+   */
   readonly #dropped = new Set<string>();
+  /** Publishers that could not be reached, with their retry timer and attempt count. */
+  readonly #retries = new Map<string, { timer: NodeJS.Timeout | undefined; attempt: number }>();
+  /** The master's current publisher list. */
+  #wanted = new Set<string>();
   #closed = false;
 
   constructor(
@@ -195,18 +210,20 @@ export class TopicSubscriber {
   /** Makes the set of connected publishers `publisherApis` (the master's current list). */
   update(publisherApis: readonly string[]): void {
     if (this.#closed) return;
-    const wanted = new Set(publisherApis);
-    for (const api of this.#dropped) if (!wanted.has(api)) this.#dropped.delete(api);
+    this.#wanted = new Set(publisherApis);
+    for (const api of this.#dropped) if (!this.#wanted.has(api)) this.#dropped.delete(api);
+    for (const [api, retry] of this.#retries) {
+      if (this.#wanted.has(api)) continue;
+      clearTimeout(retry.timer);
+      this.#retries.delete(api);
+    }
     for (const [api, connection] of this.#connections) {
-      if (!wanted.has(api)) {
+      if (!this.#wanted.has(api)) {
         this.#connections.delete(api);
         connection.close();
       }
     }
-    for (const api of wanted) {
-      if (this.#connections.has(api) || this.#pending.has(api) || this.#dropped.has(api)) continue;
-      void this.#connect(api);
-    }
+    for (const api of this.#wanted) this.#ensure(api);
   }
 
   connections(): PublisherConnection[] {
@@ -215,37 +232,79 @@ export class TopicSubscriber {
 
   close(): void {
     this.#closed = true;
+    for (const retry of this.#retries.values()) clearTimeout(retry.timer);
+    this.#retries.clear();
     for (const connection of this.#connections.values()) connection.close();
     this.#connections.clear();
+  }
+
+  #ensure(api: string): void {
+    if (this.#closed || !this.#wanted.has(api)) return;
+    if (this.#connections.has(api) || this.#pending.has(api) || this.#dropped.has(api)) return;
+    const retry = this.#retries.get(api);
+    if (retry?.timer !== undefined) return;
+    void this.#connect(api);
+  }
+
+  /** Tries `api` again later (it is still a publisher, but could not be reached). */
+  #retryLater(api: string, reason: string): void {
+    const retry = this.#retries.get(api) ?? { timer: undefined, attempt: 0 };
+    if (retry.attempt === 0) {
+      this.events.warning(`cannot subscribe to ${this.topic} at ${api}: ${reason}; retrying`);
+    }
+    const delay = RETRY_DELAYS_MS[Math.min(retry.attempt, RETRY_DELAYS_MS.length - 1)]!;
+    retry.attempt++;
+    retry.timer = setTimeout(() => {
+      retry.timer = undefined;
+      this.#ensure(api);
+    }, delay);
+    this.#retries.set(api, retry);
   }
 
   async #connect(api: string): Promise<void> {
     this.#pending.add(api);
     const options = { topic: this.topic, type: this.type, callerId: this.callerId };
+    let connection: PublisherConnection | undefined;
     try {
       const address = await requestTopic(api, options);
-      if (this.#closed) return;
-      const connection = new PublisherConnection(api, address, options, {
+      if (this.#closed || !this.#wanted.has(api)) return;
+      connection = new PublisherConnection(api, address, options, {
         message: (bytes, from) => this.events.message(bytes, from),
         closed: (from, error) => {
           if (this.#connections.get(api) === from) this.#connections.delete(api);
-          if (error !== undefined && !this.#closed) {
+          if (this.#closed || from.header === undefined) return; // not connected: see below
+          if (error !== undefined) {
             this.#dropped.add(api);
             this.events.warning(
-              `dropped the connection to ${from.header?.callerid ?? api} for ${this.topic}: ${error.message}`,
+              `dropped the connection to ${from.header.callerid} for ${this.topic}: ${error.message}`,
             );
+          } else {
+            // The publisher closed a working connection but may still be registered.
+            this.#retryLater(api, "the publisher closed the connection");
           }
         },
       });
       this.#connections.set(api, connection);
       await connection.ready;
+      this.#retries.delete(api);
     } catch (error) {
-      if (!this.#closed) {
+      if (this.#closed) return;
+      if (connection !== undefined && this.#connections.get(api) === connection) {
+        this.#connections.delete(api);
+      }
+      // A publisher that answers with a bad header or refuses the connection is not retried.
+      if (error instanceof ProtocolError) {
         this.#dropped.add(api);
-        this.events.warning(`cannot subscribe to ${this.topic} at ${api}: ${String(error)}`);
+        this.events.warning(`dropped the connection to ${api} for ${this.topic}: ${error.message}`);
+      } else {
+        this.#retryLater(api, errorText(error));
       }
     } finally {
       this.#pending.delete(api);
     }
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

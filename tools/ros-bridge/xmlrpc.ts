@@ -19,12 +19,49 @@ export type { XmlRpcValue };
 
 export const DEFAULT_XMLRPC_TIMEOUT_MS = 5000;
 
+/**
+ * Calls in flight per server. roscpp's XML-RPC server serves few connections at a time: a
+ * bridge subscribing to 160 topics of one node at once would see most `requestTopic` calls time
+ * out. Calls beyond the limit wait their turn (the time limit starts when a call is sent).
+ */
+const MAX_CALLS_PER_SERVER = 4;
+const inFlight = new Map<string, { count: number; queue: (() => void)[] }>();
+
+async function turn(url: string): Promise<() => void> {
+  let slot = inFlight.get(url);
+  if (slot === undefined) inFlight.set(url, (slot = { count: 0, queue: [] }));
+  if (slot.count >= MAX_CALLS_PER_SERVER) {
+    await new Promise<void>((resolve) => slot.queue.push(resolve));
+  }
+  slot.count++;
+  return () => {
+    slot.count--;
+    const next = slot.queue.shift();
+    if (next !== undefined) next();
+    else if (slot.count === 0) inFlight.delete(url);
+  };
+}
+
 /** Calls `method` at `url`; rejects on HTTP errors, XML-RPC faults and after `timeoutMs`. */
-export function xmlRpcCall(
+export async function xmlRpcCall(
   url: string,
   method: string,
   params: XmlRpcValue[],
   timeoutMs = DEFAULT_XMLRPC_TIMEOUT_MS,
+): Promise<XmlRpcValue> {
+  const done = await turn(url);
+  try {
+    return await send(url, method, params, timeoutMs);
+  } finally {
+    done();
+  }
+}
+
+function send(
+  url: string,
+  method: string,
+  params: XmlRpcValue[],
+  timeoutMs: number,
 ): Promise<XmlRpcValue> {
   const body = lib.serializeMethodCall(method, params);
   return new Promise((resolve, reject) => {
