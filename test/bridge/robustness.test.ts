@@ -217,6 +217,25 @@ describeIf(canRunBridgeTests && canRunPython(corruptPublisher), SKIP_REASON)(
       await slow.until(() => slow.received.length > after + 3, 120000);
     }, 300000);
 
+    it("offers the time capability with /use_sim_time and broadcasts /clock", async () => {
+      const r = await master();
+      await ros(r, "rosparam", ["set", "/use_sim_time", "true"]);
+      const clock = start(
+        "rostopic",
+        ["pub", "-r", "20", "/clock", "rosgraph_msgs/Clock", "{clock: {secs: 1234, nsecs: 5}}"],
+        { env: r.env },
+      );
+      processes.push(clock);
+      const b = await bridge(r);
+      const p = await ProbeClient.connect(b.url);
+      probes.push(p);
+      expect(p.serverInfo.capabilities).toContain("time");
+      const times: bigint[] = [];
+      p.client.on("time", ({ timestamp }) => times.push(timestamp));
+      await p.until(() => times.length > 0, 60000);
+      expect(times[0]).toBe(1234_000_000_005n);
+    }, 120000);
+
     it("unregisters everything on rosnode kill", async () => {
       const r = await master();
       await nodes(r);

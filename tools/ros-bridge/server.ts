@@ -178,8 +178,15 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       listenHost: /^(localhost|127\.|::1$)/.test(advertiseHost) ? "127.0.0.1" : "0.0.0.0",
     },
     {
-      message: (topic, bytes, connection) =>
-        deliverRos(topic, connection.header?.type ?? "", bytes),
+      message: (topic, bytes, connection) => {
+        if (simTime && topic === "/clock" && bytes.length >= 8) {
+          // rosgraph_msgs/Clock: u32 sec, u32 nsec. Clients with the `time` capability follow it.
+          server.broadcastTime(
+            BigInt(bytes.readUInt32LE(0)) * 1_000_000_000n + BigInt(bytes.readUInt32LE(4)),
+          );
+        }
+        deliverRos(topic, connection.header?.type ?? "", bytes);
+      },
       paramUpdate: (key, value) => parameters.updated(key, value),
       shutdownRequested: (reason) => requestClose(`shutdown requested by the master: ${reason}`),
       warning: warn,
@@ -201,6 +208,11 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   } catch {
     // The master is down or has no such parameters: discovery reports and retries.
   }
+  // With /use_sim_time, foxglove_bridge offers the `time` capability and broadcasts /clock.
+  const simTime = await node.master.getParam("/use_sim_time").then(
+    (value) => value === true,
+    () => false,
+  );
 
   const server = new FoxgloveServer({
     name: "noros bridge",
@@ -210,6 +222,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       "parametersSubscribe",
       "parameters",
       "services",
+      ...(simTime ? ["time"] : []),
     ],
     supportedEncodings: ["ros1"],
     metadata: distro !== undefined ? { ROS_DISTRO: distro } : {},
@@ -277,9 +290,15 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     tracker.channelRemoved(channel.id);
     server.removeChannel(channel.id);
     if (![...channels.values()].some((c) => c.topic === channel.topic)) {
-      node.unsubscribe(channel.topic);
+      release(channel.topic);
     }
   }
+
+  /** Drops the ROS subscription of `topic` (kept for /clock while it drives the time). */
+  function release(topic: string) {
+    if (!(simTime && topic === "/clock")) node.unsubscribe(topic);
+  }
+  if (simTime) node.subscribe("/clock", "rosgraph_msgs/Clock");
 
   server.on("subscribe", (channelId) => {
     const channel = channelById.get(channelId);
@@ -294,7 +313,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
         c.id !== channelId &&
         tracker.subscribers(c.id).next().done === false,
     );
-    if (!stillWanted) node.unsubscribe(channel.topic);
+    if (!stillWanted) release(channel.topic);
   });
 
   // -------------------------------------------------------------------------- client publishing
