@@ -1,5 +1,6 @@
 /**
- * `node dist/bench/bridge-relay.js` (after `npm run build`; needs Debian's roscore): what
+ * `noros bridge` relay cost, part of `npm run bench` (alone: `node dist/bench/bridge-relay.js
+ * [--quick]` after `npm run build`; needs Debian's roscore): what
  * `noros bridge` costs to relay, measured on the bridge process alone. A publisher node (this
  * process, TCPROS from tools/ros-bridge) sends an Imu-sized message at 2 kHz and a 1080p rgb8
  * image (6.2 MB) at 30 Hz; the built `noros bridge` runs as a child process and relays to a
@@ -33,6 +34,11 @@ interface Case {
   seconds: number;
 }
 
+/** `--quick`: 2 s per case and 3 s of slow client (CI smoke runs). */
+const QUICK = process.argv.includes("--quick");
+const SECONDS = QUICK ? 2 : 5;
+const SLOW_SECONDS = QUICK ? 3 : 10;
+
 const CASES: Case[] = [
   {
     name: "Imu at 2 kHz",
@@ -42,7 +48,7 @@ const CASES: Case[] = [
     definition: "",
     bytes: 320, // sensor_msgs/Imu with an 8-character frame id
     rateHz: 2000,
-    seconds: 5,
+    seconds: SECONDS,
   },
   {
     name: "1080p rgb8 at 30 Hz",
@@ -52,7 +58,7 @@ const CASES: Case[] = [
     definition: "",
     bytes: 1920 * 1080 * 3 + 60,
     rateHz: 30,
-    seconds: 5,
+    seconds: SECONDS,
   },
 ];
 
@@ -217,13 +223,13 @@ async function main(): Promise<void> {
     const publication = publications.get(slow.topic)!;
     const payload = new Uint8Array(slow.bytes);
     let peak = 0;
-    for (let i = 0; i < slow.rateHz * 10; i++) {
+    for (let i = 0; i < slow.rateHz * SLOW_SECONDS; i++) {
       publication.publish(payload);
       peak = Math.max(peak, usage(bridge.pid!).rssMb);
       await sleep(1000 / slow.rateHz);
     }
     console.log(
-      `\nslow client (stopped reading ${slow.name} for 10 s, ${((slow.bytes * slow.rateHz * 10) / 1e6).toFixed(0)} MB sent): bridge peak RSS ${peak.toFixed(0)} MB`,
+      `\nslow client (stopped reading ${slow.name} for ${SLOW_SECONDS} s, ${((slow.bytes * slow.rateHz * SLOW_SECONDS) / 1e6).toFixed(0)} MB sent): bridge peak RSS ${peak.toFixed(0)} MB`,
     );
     ws.terminate();
   } finally {
