@@ -28,4 +28,5 @@ export {
   type BridgeChannel,
   type BridgeService,
 } from "./ros-bridge/server.js";
+export { rosWebSocket } from "./ros-bridge/in-process.js";
 export { main } from "./cli.js";

@@ -27,6 +27,7 @@ import { UserError, errorMessage } from "../errors.js";
 import { ClientTracker, type AdvertisedChannel, type PlayClient } from "../play/clients.js";
 import { FoxgloveServer } from "../ws-protocol.js";
 import { nowNs } from "./clock.js";
+import type { ServerEnd } from "./in-process.js";
 import { DefinitionLibrary, hasDefinitions, installedShareDirs } from "./definitions.js";
 import { ConnectionGraph } from "./graph.js";
 import { MasterRefused } from "./master.js";
@@ -57,6 +58,8 @@ export interface BridgeOptions {
   readonly discoveryIntervalMs?: number;
   /** Time limit of one service call. Default 10 s. */
   readonly serviceTimeoutMs?: number;
+  /** Listen for WebSocket clients (default true); false serves in-process clients only. */
+  readonly listen?: boolean;
   /** Environment for the defaults (tests pass their own). Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Where warnings and state changes go (one line each). Default: nowhere. */
@@ -78,7 +81,7 @@ export interface BridgeService {
 }
 
 export interface Bridge {
-  /** ws://host:port */
+  /** ws://host:port ("" with `listen: false`) */
   readonly url: string;
   readonly port: number;
   readonly masterUri: string;
@@ -95,6 +98,8 @@ export interface Bridge {
   readonly closed: Promise<string>;
   /** Unregisters from the master, closes every client connection and the listeners. */
   close(reason?: string): Promise<void>;
+  /** Serves one in-memory connection (see in-process.ts: `rosWebSocket`). */
+  acceptInProcess(end: ServerEnd, name: string): void;
 }
 
 const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
@@ -615,12 +620,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   // -------------------------------------------------------------------------- WebSocket side
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? 8765;
-  const wss = await listen(host, port, server).catch(async (error: unknown) => {
-    await node.shutdown();
-    throw error;
-  });
-  wss.on("connection", (ws, request) => {
-    const clientName = `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`;
+  const inProcess = new Set<WebSocket>();
+  function accept(ws: WebSocket, clientName: string) {
     server.handleConnection(asProtocolSocket(ws), clientName);
     tracker.track(ws, clientName);
     interceptUnknownServiceCalls(ws);
@@ -636,6 +637,16 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     ws.on("close", () => {
       for (const client of graphSubscribers) if (client.ws === ws) graphSubscribers.delete(client);
     });
+  }
+  const wss =
+    options.listen === false
+      ? undefined
+      : await listen(host, port, server).catch(async (error: unknown) => {
+          await node.shutdown();
+          throw error;
+        });
+  wss?.on("connection", (ws, request) => {
+    accept(ws, `${request.socket.remoteAddress ?? "?"}:${request.socket.remotePort ?? "?"}`);
   });
 
   void loop();
@@ -649,7 +660,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     for (const wake of cycleWaiters.splice(0)) wake();
     await node.shutdown();
     await Promise.all(
-      [...wss.clients].map(
+      [...(wss?.clients ?? []), ...inProcess].map(
         (ws) =>
           new Promise<void>((resolve) => {
             if (ws.readyState === ws.CLOSED) return resolve();
@@ -662,7 +673,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
           }),
       ),
     );
-    await new Promise<void>((resolve) => wss.close(() => resolve()));
+    if (wss !== undefined) await new Promise<void>((resolve) => wss.close(() => resolve()));
     resolveClosed(reason);
   }
   requestClose = (reason) => {
@@ -670,12 +681,15 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     void closeOnce(reason);
   };
 
-  const address = wss.address();
-  const boundPort = typeof address === "object" && address !== null ? address.port : port;
+  const address = wss?.address();
+  const boundPort = typeof address === "object" && address !== null ? address.port : 0;
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const closeOnce = (reason?: string) => (closing ??= close(reason));
   return {
-    url: `ws://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`,
+    url:
+      wss === undefined
+        ? ""
+        : `ws://${urlHost.includes(":") ? `[${urlHost}]` : urlHost}:${boundPort}`,
     port: boundPort,
     masterUri,
     nodeName,
@@ -689,6 +703,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     },
     closed: closedPromise,
     close: closeOnce,
+    acceptInProcess(end, name) {
+      const ws = end as unknown as WebSocket;
+      inProcess.add(ws);
+      ws.on("close", () => inProcess.delete(ws));
+      accept(ws, name);
+    },
   };
 }
 
