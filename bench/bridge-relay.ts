@@ -16,6 +16,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import WebSocket from "ws";
 
+import { RosClient } from "../runtime/client/index.js";
+import { rosWebSocket } from "../tools/ros-bridge/in-process.js";
 import { RosNode } from "../tools/ros-bridge/node.js";
 import { xmlRpcCall } from "../tools/ros-bridge/xmlrpc.js";
 
@@ -208,6 +210,70 @@ async function main(): Promise<void> {
         `| ${c.name} | ${total} | ${relayed} | ${((cpu / Math.max(relayed, 1)) * 1e6).toFixed(1)} µs | ${((cpu / Math.max(mb, 1e-9)) * 1e3).toFixed(2)} ms | ${after.rssMb.toFixed(0)} MB |`,
       );
       ws.send(JSON.stringify({ op: "unsubscribe", subscriptionIds: [subscriptionId] }));
+    }
+
+    // Side by side: the whole pipeline (publisher, bridge, RosClient raw subscription) over a
+    // WebSocket to the bridge process, and with the bridge core in this process (ros://).
+    console.log(
+      "\nwhole pipeline CPU (publisher + bridge + RosClient subscribeRaw), socket vs in process",
+    );
+    console.log("| case | path | relayed | CPU per message | CPU per MB |");
+    console.log("|---|---|---|---|---|");
+    const paths: [string, () => RosClient, boolean][] = [
+      ["ws:// to `noros bridge`", () => new RosClient(`ws://127.0.0.1:${wsPort}`), true],
+      [
+        "ros:// in process",
+        () =>
+          new RosClient(`ros://localhost:${port}`, {
+            WebSocket: rosWebSocket({ env, name: "/bench_in_process", discoveryIntervalMs: 500 }),
+          }),
+        false,
+      ],
+    ];
+    for (const [label, makeClient, external] of paths) {
+      const client = makeClient();
+      try {
+        for (const c of CASES) {
+          let count = 0;
+          const subscription = client.subscribeRaw(c.topic, c.type, () => count++);
+          const publication = publications.get(c.topic)!;
+          const payload = new Uint8Array(c.bytes);
+          // Warm up until messages flow through this path.
+          await until(
+            `${label} ${c.topic}`,
+            async () => {
+              publication.publish(payload);
+              await sleep(50);
+              return count > 0;
+            },
+            60000,
+          );
+          await sleep(300);
+          count = 0;
+          const total = c.rateHz * c.seconds;
+          const cpuBefore = process.cpuUsage();
+          const bridgeBefore = external ? usage(bridge.pid!).cpu : 0;
+          const start = performance.now();
+          for (let i = 0; i < total; i++) {
+            publication.publish(payload);
+            const wait = start + ((i + 1) * 1000) / c.rateHz - performance.now();
+            if (wait >= 1) await sleep(wait);
+            else if (i % 64 === 0) await new Promise((r) => setImmediate(r));
+          }
+          await until("the last messages", () => count >= total, 30000).catch(() => undefined);
+          const own = process.cpuUsage(cpuBefore);
+          const cpu =
+            (own.user + own.system) / 1e6 + (external ? usage(bridge.pid!).cpu - bridgeBefore : 0);
+          const mb = (count * c.bytes) / 1e6;
+          console.log(
+            `| ${c.name} | ${label} | ${count}/${total} | ${((cpu / Math.max(count, 1)) * 1e6).toFixed(1)} µs | ${((cpu / Math.max(mb, 1e-9)) * 1e3).toFixed(2)} ms |`,
+          );
+          subscription.unsubscribe();
+          await sleep(300);
+        }
+      } finally {
+        await client.close();
+      }
     }
 
     // Memory under a client that stops reading: 10 s of the image topic into a paused socket.
