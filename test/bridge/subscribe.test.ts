@@ -92,6 +92,36 @@ describeIf(canRunBridgeTests, SKIP_REASON)("noros bridge: topics", () => {
     expect(probe.channel("/image_raw/compressed").schemaName).toBe("sensor_msgs/CompressedImage");
   });
 
+  it("serves only the topics, services and parameters matching --topics/--services/--params", async () => {
+    const filtered = await bridgeFor(roscore, {
+      name: "/noros_filtered",
+      topics: /^\/image_raw/,
+      services: /set_flag$/,
+      params: /^\/rosdistro$/,
+    });
+    try {
+      await waitFor(
+        "the filtered channels and service",
+        () => filtered.channels().length === 2 && filtered.services().length === 1,
+        30000,
+      );
+      await filtered.discovered();
+      expect(
+        filtered
+          .channels()
+          .map((c) => c.topic)
+          .sort(),
+      ).toEqual(["/image_raw", "/image_raw/compressed"]);
+      expect(filtered.services().map((x) => x.name)).toEqual(["/noros_test/set_flag"]);
+      const client = new RosClient(filtered.url);
+      clients.push(client);
+      const all = await client.getParameters([], { timeoutMs: 30000 });
+      expect(Object.keys(all)).toEqual(["/rosdistro"]);
+    } finally {
+      await filtered.close();
+    }
+  });
+
   it("relays String, Image and CompressedImage to RosClient and registers only while subscribed", async () => {
     await channelsReady(["/chatter", "/image_raw", "/image_raw/compressed"]);
     const client = new RosClient(bridge!.url);

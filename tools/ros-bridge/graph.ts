@@ -33,17 +33,25 @@ export class ConnectionGraph {
   }
 
   /** Applies a new system state; returns the update to send, or undefined when nothing changed. */
-  update(system: SystemState, wanted: (name: string) => boolean): GraphUpdate | undefined {
+  update(
+    system: SystemState,
+    wantedTopic: (name: string) => boolean,
+    wantedService: (name: string) => boolean,
+  ): GraphUpdate | undefined {
     const pick = (m: Map<string, string[]>) =>
       new Map(
         [...m]
-          .filter(([name, nodes]) => wanted(name) && nodes.length > 0)
+          .filter(([name, nodes]) => wantedTopic(name) && nodes.length > 0)
           .map(([n, nodes]) => [n, [...nodes].sort()]),
       );
     const next: GraphState = {
       published: pick(system.publishers),
       subscribed: pick(system.subscribers),
-      services: new Map([...system.services].map(([n, nodes]) => [n, [...nodes].sort()])),
+      services: new Map(
+        [...system.services]
+          .filter(([name]) => wantedService(name))
+          .map(([n, nodes]) => [n, [...nodes].sort()]),
+      ),
     };
     const message = this.#message(next, this.#state);
     this.#state = next;

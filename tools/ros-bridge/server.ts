@@ -579,7 +579,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       }
 
       // Connection graph.
-      const update = graph.update(system, (n) => wantTopic(n));
+      const update = graph.update(system, wantTopic, wantService);
       if (update !== undefined) {
         const text = JSON.stringify(update);
         for (const client of graphSubscribers) {
