@@ -2,7 +2,7 @@
 import type { HarnessOptions } from "./harness.js";
 
 export interface BenchOptions {
-  /** Run only tasks whose id (`case/op/impl`, `generation`, `tf-lookups`) contains this. */
+  /** Run only tasks whose id (`case/op/impl`, `generation`, `tf-lookups`, `bridge-relay`) contains this. */
   only?: string;
   quick: boolean;
   /** Run the floors of the selected tasks too (off with --no-floors, e.g. when profiling). */
@@ -19,7 +19,7 @@ export interface BenchOptions {
 export const USAGE = `usage: node dist/bench/run.js [options]
   --only <text>   run only tasks whose id contains <text>; ids are case/op/impl
                   (e.g. tf50, tf50/decode, tf50/decode/noros, pointcloud640x480/encode),
-                  "generation" and "tf-lookups"
+                  "generation", "tf-lookups" and "bridge-relay" (noros bridge; needs roscore)
   --quick         short budgets (CI smoke run): 100 ms per task, 2 generation runs
   --time <ms>     sample budget per task (default 300; 100 with --quick); raise it
                   when profiling one task with --cpu-prof

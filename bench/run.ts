@@ -5,6 +5,7 @@
  * Not part of `npm test`: performance is measured here, never asserted in tests.
  */
 import { vmFlags } from "./vm-flags.js"; // first: V8 flags must be set before measured code runs
+import * as childProcess from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -101,6 +102,23 @@ async function runCodecs(options: BenchOptions) {
   return { cases, measurements, rows, summary };
 }
 
+/**
+ * `noros bridge` relay cost (bench/bridge-relay.ts) in its own process: it starts roscore and
+ * the built bridge, and must not share this process's V8 flags or heap.
+ */
+function measureBridgeRelay(quick: boolean): string {
+  const found = childProcess.spawnSync("sh", ["-c", "command -v roscore"], { stdio: "ignore" });
+  if (found.status !== 0) return "noros bridge relay: skipped (needs Debian's roscore)";
+  log("noros bridge relay cost (roscore, a publisher node, the built bridge)...");
+  const run = childProcess.spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, "dist", "bench", "bridge-relay.js"), ...(quick ? ["--quick"] : [])],
+    { encoding: "utf8", timeout: 300_000 },
+  );
+  if (run.status !== 0) return `noros bridge relay: failed\n${run.stderr}`;
+  return run.stdout.trimEnd();
+}
+
 async function main(): Promise<number> {
   let options: BenchOptions;
   try {
@@ -136,6 +154,11 @@ async function main(): Promise<number> {
   let tf: TfLookupsResult = { note: "not selected by --only" };
   if (options.only === undefined || "tf-lookups".includes(options.only)) {
     tf = await measureTfLookups(options.quick);
+  }
+
+  let bridgeRelay = "not selected by --only";
+  if (options.only === undefined || "bridge-relay".includes(options.only)) {
+    bridgeRelay = measureBridgeRelay(options.quick);
   }
 
   const out: string[] = [];
@@ -184,6 +207,7 @@ async function main(): Promise<number> {
   } else {
     out.push(`TF lookups: ${tf.note ?? "-"}`);
   }
+  out.push("", bridgeRelay);
   if (codecs.rows.length > 0) out.push("", formatSummary(codecs.summary));
   out.push("", `total bench time ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(out.join("\n"));
@@ -200,6 +224,7 @@ async function main(): Promise<number> {
     generation,
     codeSize: codeSize ?? null,
     tfLookups: tf,
+    bridgeRelay,
   };
   fs.mkdirSync(path.dirname(options.json), { recursive: true });
   fs.writeFileSync(options.json, `${JSON.stringify(json, null, 2)}\n`);

@@ -5,6 +5,7 @@
  */
 import yargs, { type Argv } from "yargs";
 
+import { bridgeCommand } from "./commands/bridge.js";
 import { callCommand } from "./commands/call.js";
 import type { CliIO } from "./commands/common.js";
 import { echoCommand } from "./commands/echo.js";
@@ -36,6 +37,7 @@ const COMMANDS: Command[] = [
   paramsCommand,
   recordCommand,
   playCommand,
+  bridgeCommand,
 ];
 
 /** stdout/stderr of the process, and a signal aborted by the first Ctrl-C (or SIGTERM). */

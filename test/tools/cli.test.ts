@@ -71,7 +71,7 @@ describe("noros usage", () => {
     const unknown = await noros(["ech", "/x"]);
     expect(unknown.code).toBe(2);
     expect(lines(unknown.stderr)[0]).toBe(
-      'noros: unknown command "ech"; did you mean "echo"? (commands: topics, echo, hz, pub, call, params, record, play)',
+      'noros: unknown command "ech"; did you mean "echo"? (commands: topics, echo, hz, pub, call, params, record, play, bridge)',
     );
     const missing = await noros(["echo"]);
     expect(missing).toMatchObject({ code: 2 });
