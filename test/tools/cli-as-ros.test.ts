@@ -357,11 +357,11 @@ describe("noros small usability points", () => {
     const typo = await noros(["eccho", "/x"]);
     expect(typo.code).toBe(2);
     expect(lines(typo.stderr)[0]).toBe(
-      'noros: unknown command "eccho"; did you mean "echo"? (commands: topics, echo, hz, pub, call, params, record, play)',
+      'noros: unknown command "eccho"; did you mean "echo"? (commands: topics, echo, hz, pub, call, params, record, play, bridge)',
     );
     const stranger = await noros(["xyz"]);
     expect(lines(stranger.stderr)[0]).toBe(
-      'noros: unknown command "xyz" (commands: topics, echo, hz, pub, call, params, record, play)',
+      'noros: unknown command "xyz" (commands: topics, echo, hz, pub, call, params, record, play, bridge)',
     );
   });
 
