@@ -6,6 +6,7 @@
  */
 import { parseFullDefinition } from "../schema/full-text.js";
 import { parseRos2FullDefinition } from "../schema/ros2-full-text.js";
+import { ros2TypeHash } from "../schema/ros2-hash.js";
 import { DefinitionError } from "../schema/model.js";
 import type { ResolvedType } from "../schema/model.js";
 import { emitCodecFunctions } from "./emit/emit-codec.js";
@@ -59,7 +60,7 @@ export function compileCodec(
       },
     ]);
   }
-  const { md5sum, source, root } = emitJavaScript(typeName, fullDefinitionText, cdr);
+  const { md5sum, typeHash, source, root } = emitJavaScript(typeName, fullDefinitionText, cdr);
   const body =
     source +
     `return { decode: ${fnName("decode", root)}, size: ${fnName("size", root)}, write: ${fnName("write", root)} };\n`;
@@ -71,6 +72,7 @@ export function compileCodec(
     md5sum,
     definition: fullDefinitionText,
     ...(cdr ? { encoding: "cdr" as const } : {}),
+    ...(typeHash !== undefined ? { typeHash } : {}),
     ...build(support),
   });
   cache.set(key, codec);
@@ -96,11 +98,10 @@ function emitJavaScript(
   typeName: string,
   fullDefinitionText: string,
   cdr: boolean,
-): { md5sum: string; source: string; root: string } {
+): { md5sum: string; typeHash?: string; source: string; root: string } {
   // ROS 2 types are keyed `pkg/Type` inside (what field types and `MSG:` blocks say).
-  const { types, root: rootName } = cdr
-    ? parseRos2FullDefinition(typeName, fullDefinitionText)
-    : parseFullDefinition(typeName, fullDefinitionText);
+  const ros2 = cdr ? parseRos2FullDefinition(typeName, fullDefinitionText) : undefined;
+  const { types, root: rootName } = ros2 ?? parseFullDefinition(typeName, fullDefinitionText);
   const root = types.resolve(rootName);
   const resolved = new Map<string, ResolvedType>([[rootName, root]]);
   for (const dep of types.dependencies(rootName)) resolved.set(dep, types.resolve(dep));
@@ -115,5 +116,7 @@ function emitJavaScript(
       ),
     )
     .join("\n");
-  return { md5sum: cdr ? "" : root.md5sum, source, root: rootName };
+  if (ros2 === undefined) return { md5sum: root.md5sum, source, root: rootName };
+  const typeHash = ros2TypeHash(types, rootName, (key) => ros2.fullNames.get(key) ?? key);
+  return { md5sum: "", typeHash, source, root: rootName };
 }

@@ -28,7 +28,7 @@ const IMPLIED: Readonly<Record<string, string>> = {
     "uint8 RESPONSE_RECEIVED = 3",
     "uint8 event_type",
     "builtin_interfaces/Time stamp",
-    "char[16] client_gid",
+    "uint8[16] client_gid",
     "int64 sequence_number",
   ].join("\n"),
 };
@@ -37,6 +37,14 @@ export interface Ros2FullDefinition {
   types: TypeSet;
   /** The internal key of the root type (`pkg/Type`, `pkg/Type_Event`...). */
   root: string;
+  /** rosidl's name of each type by internal key: `pkg/msg/Type`, `pkg/srv/Type_Event`... */
+  fullNames: Map<string, string>;
+}
+
+/** `msg`, `srv` or `action` from a `pkg/kind/Type` name; undefined for `pkg/Type`. */
+function kindOf(name: string): string | undefined {
+  const parts = name.split("/");
+  return parts.length === 3 ? parts[1] : undefined;
 }
 
 /**
@@ -109,21 +117,26 @@ export function parseRos2FullDefinition(typeName: string, text: string): Ros2Ful
   }
   const problems: DefinitionProblem[] = [];
   const types = new TypeSet({ lenientBareNames: true, ros2: true });
-  const add = (key: string, blockText: string, firstLine: number) => {
+  const fullNames = new Map<string, string>();
+  const add = (key: string, blockText: string, firstLine: number, kind = "msg") => {
+    const slash = key.indexOf("/");
+    fullNames.set(key, `${key.slice(0, slash)}/${kind}/${key.slice(slash + 1)}`);
     const { spec, problems: found } = parseRos2Message(key, blockText, { file: label, firstLine });
     problems.push(...found);
     const duplicate = types.add(spec);
     if (duplicate !== undefined) problems.push(duplicate);
   };
   const lines = text.split("\n");
-  const blocks: { key: string; from: number; to: number }[] = [];
+  const blocks: { key: string; kind: string; from: number; to: number }[] = [];
   let blockKey = root;
+  let blockKind = kindOf(typeName) ?? "msg";
   let blockStart = 0;
   for (let i = 0; i < lines.length; i++) {
     if (!SEPARATOR_LINE.test(lines[i]!)) continue;
     const msg = MSG_LINE.exec(lines[i + 1] ?? "");
     if (msg === null) continue;
-    blocks.push({ key: blockKey, from: blockStart, to: i });
+    blocks.push({ key: blockKey, kind: blockKind, from: blockStart, to: i });
+    blockKind = kindOf(msg[1]!) ?? "msg";
     const key = ros2Key(msg[1]!);
     if (key === undefined) {
       problems.push({ file: label, line: i + 2, message: `${quote(msg[1]!)} is not a type name` });
@@ -132,7 +145,7 @@ export function parseRos2FullDefinition(typeName: string, text: string): Ros2Ful
     blockStart = i + 2;
     i++;
   }
-  blocks.push({ key: blockKey, from: blockStart, to: lines.length });
+  blocks.push({ key: blockKey, kind: blockKind, from: blockStart, to: lines.length });
   for (const [index, block] of blocks.entries()) {
     const blockText = lines.slice(block.from, block.to).join("\n");
     // The root of a service-event (or request, response...) topic may be the raw .srv text.
@@ -146,10 +159,11 @@ export function parseRos2FullDefinition(typeName: string, text: string): Ros2Ful
         ? interfaceParts((serviceBase ?? actionBase)![1]!, blockText, block.from + 1)
         : undefined;
     if (parts !== undefined) {
-      for (const p of parts) if (!types.has(p.name)) add(p.name, p.text, p.firstLine);
+      const kind = kindOf(typeName) ?? (serviceBase !== null ? "srv" : "action");
+      for (const p of parts) if (!types.has(p.name)) add(p.name, p.text, p.firstLine, kind);
       continue;
     }
-    add(block.key, blockText, block.from + 1);
+    add(block.key, blockText, block.from + 1, block.kind);
   }
   if (problems.length > 0) throw new DefinitionError(problems);
   // Types rosidl implies: added only when referred to and not given.
@@ -175,5 +189,5 @@ export function parseRos2FullDefinition(typeName: string, text: string): Ros2Ful
   if (!types.has(root)) {
     throw new DefinitionError([{ file: label, line: 1, message: `no definition of ${root}` }]);
   }
-  return { types, root };
+  return { types, root, fullNames };
 }

@@ -24,9 +24,12 @@ export interface Ros2BagChannel {
   schema: string;
 }
 
-export async function readRos2Mcap(
-  file: string,
-): Promise<{ channels: Ros2BagChannel[]; messages: Ros2BagMessage[] }> {
+export async function readRos2Mcap(file: string): Promise<{
+  channels: Ros2BagChannel[];
+  messages: Ros2BagMessage[];
+  /** The values of every metadata record (rosbag2 keeps its metadata.yaml in one). */
+  metadata: string[];
+}> {
   const bytes = readFileSync(file);
   const reader = await McapIndexedReader.Initialize({
     readable: {
@@ -52,5 +55,7 @@ export async function readRos2Mcap(
   for await (const message of reader.readMessages()) {
     messages.push({ ...channels.get(message.channelId)!, data: message.data });
   }
-  return { channels: [...channels.values()], messages };
+  const metadata: string[] = [];
+  for await (const record of reader.readMetadata()) metadata.push(...record.metadata.values());
+  return { channels: [...channels.values()], messages, metadata };
 }
