@@ -11,7 +11,7 @@ import { TypeSet } from "./resolve.js";
 import { parseRos2Message, ros2Key } from "./ros2-parse.js";
 
 const SEPARATOR_LINE = /^={3,}\s*$/;
-const MSG_LINE = /^MSG:\s*(\S+)\s*$/;
+const MSG_LINE = /^MSG:\s*(.*?)\s*$/;
 const PART_LINE = /^---\s*$/;
 
 /**
