@@ -180,7 +180,7 @@ function normal(value: unknown): unknown {
 }
 
 function hasNonAscii(value: unknown): boolean {
-  if (typeof value === "string") return /[^\u0000-\u007f]/.test(value);
+  if (typeof value === "string") return [...value].some((c) => c.charCodeAt(0) > 0x7f);
   if (Array.isArray(value)) return value.some(hasNonAscii);
   if (typeof value === "object" && value !== null && !ArrayBuffer.isView(value)) {
     return Object.values(value).some(hasNonAscii);
