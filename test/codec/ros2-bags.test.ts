@@ -11,7 +11,9 @@ import { parse } from "@foxglove/rosmsg";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg2-serialization";
 import { compileCodec } from "../../runtime/codec/compile.js";
 import { describeIf, sharedRos2BagsDir } from "../helpers/env.js";
+import { readRos2Db3 } from "../helpers/ros2-db3.js";
 import { readRos2Mcap, type Ros2BagMessage } from "../helpers/ros2-mcap.js";
+import { DecodeError } from "../../runtime/codec/types.js";
 
 const dir = sharedRos2BagsDir();
 const SEPARATOR = "=".repeat(80);
@@ -44,11 +46,17 @@ function differences(ours: Uint8Array, recorded: Uint8Array): number[] {
 
 describeIf(dir !== undefined, "../shared/ros2-bags is absent")("real rosbag2 recordings", () => {
   const files = readdirSync(dir!).filter((f) => f.endsWith(".mcap"));
-  const totals = { messages: 0, types: new Set<string>(), files: 0, paddingDiffs: 0 };
+  const totals = {
+    messages: 0,
+    types: new Set<string>(),
+    files: 0,
+    paddingDiffs: 0,
+    placeholders: [] as string[],
+  };
 
   afterAll(() => {
     process.stderr.write(
-      `ros2 bags: ${totals.messages} messages of ${totals.types.size} types in ${totals.files} files verified; ${totals.paddingDiffs} messages held stale padding bytes\n`,
+      `ros2 bags: ${totals.messages} messages of ${totals.types.size} types in ${totals.files} files verified; ${totals.paddingDiffs} messages held stale padding bytes; placeholder definitions rejected: ${totals.placeholders.join(", ")}\n`,
     );
   });
 
@@ -65,30 +73,84 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("real rosbag2 rec
     for (const m of cdr) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
     for (const [topic, list] of byTopic) {
       const { schemaName, schema } = list[0]!;
-      const codec = compileCodec(schemaName, schema, { encoding: "cdr", allowEmpty: true });
-      const definitions = parse(referenceText(schemaName, schema), { ros2: true });
-      const reader = new MessageReader(definitions);
-      const writer = new MessageWriter(definitions);
-      totals.types.add(schemaName);
-      for (const [index, m] of list.entries()) {
-        const where = `${file} ${topic} #${index}`;
-        const expected = reader.readMessage(m.data);
-        // strict: bytes left over beyond the end padding are an error (placeholder definitions).
-        const decoded = codec.decode(m.data, { strict: true });
-        expect([where, decoded]).toEqual([where, expected]);
-        const ours = codec.encode(decoded);
-        expect([where, Buffer.from(ours).toString("hex")]).toEqual([
-          where,
-          Buffer.from(writer.writeMessage(expected)).toString("hex"),
-        ]);
-        // The recording: at most 3 more bytes (end padding), and only padding differs.
-        expect(m.data.length - ours.length).toBeGreaterThanOrEqual(0);
-        expect(m.data.length - ours.length).toBeLessThanOrEqual(3);
-        const diff = differences(ours, m.data);
-        if (diff.length > 0) totals.paddingDiffs++;
-        for (const i of diff) expect([where, i, ours[i]]).toEqual([where, i, 0]);
-        totals.messages++;
+      verifyTopic(
+        `${file} ${topic}`,
+        schemaName,
+        schema,
+        list.map((m) => m.data),
+      );
+    }
+  });
+
+  /** Topics of the .db3 files: definitions from the file, checked, else from the MCAP files. */
+  const library = new Map<string, string>();
+  beforeAll(async () => {
+    for (const file of files) {
+      for (const c of (await readRos2Mcap(path.join(dir!, file))).channels) {
+        if (c.schemaEncoding === "ros2msg" && !library.has(c.schemaName)) {
+          library.set(c.schemaName, c.schema);
+        }
       }
     }
   });
+
+  it.each(readdirSync(dir!).filter((f) => f.endsWith(".db3")))("%s", async (file) => {
+    const topics = (await readRos2Db3(path.join(dir!, file))).filter((t) => t.messages.length > 0);
+    expect(topics.length).toBeGreaterThan(0);
+    totals.files++;
+    const rejected: string[] = [];
+    for (const t of topics) {
+      let text = t.definition;
+      if (text !== undefined) {
+        // Check, do not trust: talker.db3 holds placeholders (`uint8 level` for a Log).
+        const codec = compileCodec(t.type, text, { encoding: "cdr", allowEmpty: true });
+        const fits = t.messages.every((data) => {
+          try {
+            codec.decode(data, { strict: true });
+            return true;
+          } catch (error) {
+            expect(error).toBeInstanceOf(DecodeError);
+            return false;
+          }
+        });
+        if (!fits) {
+          totals.placeholders.push(`${file} ${t.topic}`);
+          rejected.push(t.topic);
+          text = undefined;
+        }
+      }
+      text ??= library.get(t.type);
+      expect([file, t.topic, text === undefined]).toEqual([file, t.topic, false]);
+      verifyTopic(`${file} ${t.topic}`, t.type, text!, t.messages);
+    }
+    // INDEX.md: talker.db3's Log definition is a placeholder (`uint8 level`); the others fit.
+    expect(rejected).toEqual(file.endsWith("talker.db3") ? ["/rosout"] : []);
+  });
+
+  function verifyTopic(where: string, schemaName: string, schema: string, datas: Uint8Array[]) {
+    const codec = compileCodec(schemaName, schema, { encoding: "cdr", allowEmpty: true });
+    const definitions = parse(referenceText(schemaName, schema), { ros2: true });
+    const reader = new MessageReader(definitions);
+    const writer = new MessageWriter(definitions);
+    totals.types.add(schemaName);
+    for (const [index, data] of datas.entries()) {
+      const at = `${where} #${index}`;
+      const expected = reader.readMessage(data);
+      // strict: bytes left over beyond the end padding are an error (placeholder definitions).
+      const decoded = codec.decode(data, { strict: true });
+      expect([at, decoded]).toEqual([at, expected]);
+      const ours = codec.encode(decoded);
+      expect([at, Buffer.from(ours).toString("hex")]).toEqual([
+        at,
+        Buffer.from(writer.writeMessage(expected)).toString("hex"),
+      ]);
+      // The recording: at most 3 more bytes (end padding), and only padding differs.
+      expect(data.length - ours.length).toBeGreaterThanOrEqual(0);
+      expect(data.length - ours.length).toBeLessThanOrEqual(3);
+      const diff = differences(ours, data);
+      if (diff.length > 0) totals.paddingDiffs++;
+      for (const i of diff) expect([at, i, ours[i]]).toEqual([at, i, 0]);
+      totals.messages++;
+    }
+  }
 });
