@@ -18,7 +18,8 @@ const PART_LINE = /^---\s*$/;
  * Definitions every ROS 2 distro ships with rosidl (Humble through Jazzy: identical fields),
  * used when a text refers to them without a `MSG:` block.
  */
-const IMPLIED: Readonly<Record<string, string>> = {
+export const IMPLIED: Readonly<Record<string, string>> = {
+  "unique_identifier_msgs/UUID": "uint8[16] uuid",
   "builtin_interfaces/Time": "int32 sec\nuint32 nanosec",
   "builtin_interfaces/Duration": "int32 sec\nuint32 nanosec",
   "service_msgs/ServiceEventInfo": [
@@ -97,8 +98,6 @@ export function interfaceParts(
   ];
 }
 
-const IMPLIED_UUID = "uint8[16] uuid";
-
 /**
  * Parses `text` as the full ROS 2 definition of `typeName` (`pkg/msg/Type`, `pkg/Type`,
  * `pkg/srv/Type_Event`...). Throws one `DefinitionError` listing every problem.
@@ -174,12 +173,7 @@ export function parseRos2FullDefinition(typeName: string, text: string): Ros2Ful
         const resolved = types.resolveTypeName(field.baseType, types.spec(name)!.package);
         if (typeof resolved === "string") continue;
         const key = field.baseType.includes("/") ? field.baseType : undefined;
-        const implied =
-          key === undefined
-            ? undefined
-            : key === "unique_identifier_msgs/UUID"
-              ? IMPLIED_UUID
-              : IMPLIED[key];
+        const implied = key === undefined ? undefined : IMPLIED[key];
         if (key === undefined || implied === undefined || types.has(key)) continue;
         add(key, implied, 1);
         added = true;

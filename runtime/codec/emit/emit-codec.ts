@@ -106,6 +106,7 @@ export const ARRAY_TS_TYPE: Readonly<Record<string, string>> = {
   int64: "BigInt64Array",
   uint64: "BigUint64Array",
   string: "string[]",
+  wstring: "string[]",
   time: "$rt.Time[]",
   duration: "$rt.Duration[]",
 };
