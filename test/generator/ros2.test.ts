@@ -8,39 +8,21 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ts } from "ts-morph";
 import { generate } from "../../generator/generate.js";
 import { compileCodec } from "../../runtime/codec/compile.js";
-import * as support from "../../runtime/codec/support.js";
 import type { Codec } from "../../runtime/codec/types.js";
 import { DefinitionError } from "../../runtime/schema/model.js";
+import { loadGeneratedCodecs } from "../helpers/load-generated.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const scenario = path.join(root, "test", "scenarios", "ros2");
 
-/**
- * The committed output modules, transpiled to CommonJS and run, with `noros/support` bound to
- * the runtime's sources: the generated code as a user's program runs it.
- */
+/** The committed output, run as a user's program runs it. */
 function loadOutput(): Record<string, Codec<unknown>> {
   const dir = path.join(scenario, "out");
-  const cache = new Map<string, Record<string, unknown>>();
-  const load = (file: string): Record<string, unknown> => {
-    const known = cache.get(file);
-    if (known !== undefined) return known;
-    const exports: Record<string, unknown> = {};
-    cache.set(file, exports);
-    const js = ts.transpileModule(readFileSync(path.join(dir, file), "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
-    const require = (specifier: string) =>
-      specifier === "noros/support"
-        ? support
-        : load(specifier.replace(/^\.\//, "").replace(/\.js$/, ".ts"));
-    new Function("exports", "require", js)(exports, require);
-    return exports;
-  };
-  return load("index.ts").codecs as Record<string, Codec<unknown>>;
+  return loadGeneratedCodecs(
+    new Map(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), "utf8")])),
+  );
 }
 
 describe("noros-gen over ROS 2 packages", () => {
