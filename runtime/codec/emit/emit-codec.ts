@@ -7,6 +7,12 @@
  * bounds check and are read at constant offsets; small all-scalar message types (Point, Pose,
  * Quaternion...) are inlined as object literals; numeric arrays go through typed-array helpers;
  * errors carry the field path, nested calls add their field name on the way out.
+ *
+ * ROS 2's CDR is a second wire format of the same functions (`wire: "cdr"`): runs are split where
+ * a number needs more alignment than the run's start has and start with `r.align`/`w.align`
+ * (offsets inside a run stay constants), every non-array nested message is flattened (CDR aligns
+ * from the payload start, so nesting changes nothing on the wire), numbers are read in the input's
+ * byte order (`le`), strings carry their NUL, bounds are checked on encode.
  */
 import type { ResolvedField } from "../../schema/model.js";
 import { BUILTIN_SIZE, type Layouts } from "./layout.js";
