@@ -157,6 +157,19 @@ export function parseRos2FullDefinition(typeName: string, text: string): Ros2Ful
       serviceBase !== null || actionBase !== null
         ? interfaceParts((serviceBase ?? actionBase)![1]!, blockText, block.from + 1)
         : undefined;
+    const whole =
+      index === 0 && parts === undefined ? interfaceParts(root, blockText, 1) : undefined;
+    if (whole !== undefined) {
+      // A .srv/.action text under the interface's own name (rosbag2's .db3 keys a service-event
+      // topic's definition `pkg/srv/X`): say which names it defines.
+      const names = whole.map((p) => p.name.slice(p.name.indexOf("/") + 1));
+      problems.push({
+        file: label,
+        line: 1,
+        message: `${quote(typeName)} names a ${whole.length === 3 ? "service" : "action"}, not a type: name one of its types (${names.join(", ")})`,
+      });
+      continue;
+    }
     if (parts !== undefined) {
       const kind = kindOf(typeName) ?? (serviceBase !== null ? "srv" : "action");
       for (const p of parts) if (!types.has(p.name)) add(p.name, p.text, p.firstLine, kind);

@@ -166,6 +166,9 @@ describe("rosidl definitions", () => {
       /^<definition of pkg\/msg\/T>:1: pkg\/T\.m: unknown type 'Missing' \(looked for pkg\/Missing\)/,
     );
     expect(problemsOf("int32 a", "not a name")).toMatch(/is not a ROS 2 type name/);
+    expect(problemsOf("int64 a\n---\nint64 sum", "example/srv/AddTwoInts")).toBe(
+      "<definition of example/srv/AddTwoInts>:1: 'example/srv/AddTwoInts' names a service, not a type: name one of its types (AddTwoInts_Request, AddTwoInts_Response, AddTwoInts_Event)",
+    );
     expect(problemsOf(`int32 a\n${SEP}\nMSG: bad name!\nint8 b`)).toMatch(
       /:3: 'bad name!' is not a type name/,
     );
