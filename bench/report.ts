@@ -127,15 +127,19 @@ export function geomean(values: readonly number[]): number | undefined {
   return Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
 }
 
-export function summarize(rows: readonly Row[], totalCases: number): Summary {
+export function summarize(
+  rows: readonly Row[],
+  totalCases: number,
+  pointCloudCase = POINT_CLOUD_CASE,
+): Summary {
   const pick = (op: Row["op"], key: "speedup" | "lazySpeedup") =>
     rows.filter((r) => r.op === op && r[key] !== undefined).map((r) => r[key]!);
   const decode = pick("decode", "speedup");
   const encode = pick("encode", "speedup");
-  const pcRow = rows.find((r) => r.caseName === POINT_CLOUD_CASE && r.op === "encode");
+  const pcRow = rows.find((r) => r.caseName === pointCloudCase && r.op === "encode");
   const pc = pcRow?.timesFloor;
   const pcInto = rows.find(
-    (r) => r.caseName === POINT_CLOUD_CASE && r.op === "encode-into",
+    (r) => r.caseName === pointCloudCase && r.op === "encode-into",
   )?.timesFloor;
   const summary: Summary = { cases: totalCases, targets: [] };
   const set = <K extends keyof Summary>(k: K, v: Summary[K] | undefined) => {

@@ -25,11 +25,13 @@ import {
   formatNs,
   formatSummary,
   formatTable,
+  POINT_CLOUD_CASE,
   summarize,
   suspiciousFloors,
   type CaseInfo,
 } from "./report.js";
 import { prepareCase, selectTasks, tasksOf, verifyCase, type BenchTask } from "./suite.js";
+import { prepareRos2Case, ros2TasksOf } from "./ros2.js";
 import { measureTfLookups, type TfLookupsResult } from "./tf-lookups.js";
 
 /** dist/bench/run.js -> the repository root. */
@@ -119,6 +121,34 @@ function measureBridgeRelay(quick: boolean): string {
   return run.stdout.trimEnd();
 }
 
+/** ROS 2 rows: the corpus CDR-encoded, against @foxglove/rosmsg2-serialization (bench/ros2.ts). */
+async function runRos2Codecs(options: BenchOptions) {
+  const wanted = CORPUS.filter(
+    (c) =>
+      options.only === undefined ||
+      ID_PARTS.some((p) => `ros2-${c.name}/${p}`.includes(options.only!)),
+  );
+  if (wanted.length > 0) log(`building and verifying ${wanted.length} ROS 2 corpus message(s)...`);
+  const prepared = wanted.map(prepareRos2Case);
+  const cases: CaseInfo[] = prepared.map((p) => ({
+    name: p.name,
+    datatype: p.datatype,
+    kind: p.kind,
+    bytes: p.bytes.length,
+  }));
+  const measurements = new Map<string, Measurement>();
+  for (const p of prepared) {
+    const tasks = selectTasks(ros2TasksOf(p), options.only, options.floors);
+    const group = await measureGroup(tasks, options.harness, (id, m) =>
+      log(`  ${id.padEnd(40)} ${formatNs(m.medianNs).padStart(10)}  (${m.samples} x ${m.batch})`),
+    );
+    for (const [id, m] of group) measurements.set(id, m);
+  }
+  const rows = buildRows(cases, measurements);
+  const summary = summarize(rows, CORPUS.length, `ros2-${POINT_CLOUD_CASE}`);
+  return { cases, measurements, rows, summary };
+}
+
 async function main(): Promise<number> {
   let options: BenchOptions;
   try {
@@ -143,6 +173,7 @@ async function main(): Promise<number> {
     );
   }
   const codecs = await runCodecs(options);
+  const ros2 = await runRos2Codecs(options);
 
   let generation: GenerationResult | { skipped: string } = { skipped: "not selected by --only" };
   let codeSize: CodeSize | undefined;
@@ -184,6 +215,17 @@ async function main(): Promise<number> {
       out.push("", "run-time compiled codecs (compileCodec) vs generated:", compiled);
     out.push("");
   }
+  if (ros2.rows.length > 0) {
+    out.push(
+      "ROS 2 (CDR): run-time compiled codecs vs @foxglove/rosmsg2-serialization MessageReader/Writer",
+    );
+    out.push(
+      formatTable(ros2.rows),
+      "",
+      formatSummary(ros2.summary).replace("geomean", "ROS 2 geomean"),
+      "",
+    );
+  }
   if ("medianMs" in generation) {
     out.push(
       `generation: noros-gen standard set, cold, median of ${generation.runs}: ${generation.medianMs.toFixed(0)} ms ` +
@@ -221,6 +263,12 @@ async function main(): Promise<number> {
     tasks: Object.fromEntries(codecs.measurements),
     rows: codecs.rows,
     summary: codecs.summary,
+    ros2: {
+      cases: ros2.cases,
+      tasks: Object.fromEntries(ros2.measurements),
+      rows: ros2.rows,
+      summary: ros2.summary,
+    },
     generation,
     codeSize: codeSize ?? null,
     tfLookups: tf,

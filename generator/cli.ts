@@ -59,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
       type: "string",
       describe: "with --bridge: only topics matching this regular expression",
     })
+    .option("ros2", {
+      type: "boolean",
+      default: false,
+      describe:
+        "the inputs are ROS 2 (rosidl) packages even without a package.xml saying so (CDR codecs, pkg/msg/Type names)",
+    })
     .example("$0 ./msgs --out src/generated", "bindings for the packages under ./msgs")
     .example(
       "$0 --bridge ws://localhost:8765 --out src/live",
@@ -132,6 +138,7 @@ export async function main(argv: string[]): Promise<number> {
       msgsImport: args["msgs-import"] === "none" ? null : args["msgs-import"],
       ...(live !== undefined ? { live } : {}),
       outDir: args.out,
+      ros2: args.ros2,
       command: `noros-gen ${argv.filter((a) => a !== "--check").join(" ")}`,
     });
   } catch (error) {

@@ -43,6 +43,14 @@ export interface ModuleInput {
   /** The module declaring `MessageTypeMap`/`ServiceTypeMap`, which the module augments. */
   augmentModule: string;
   header: string;
+  /** ROS 2 packages: CDR codecs, `pkg/msg/Type` names, type hashes instead of md5s. */
+  ros2?: Ros2Names;
+}
+
+export interface Ros2Names {
+  /** rosidl's name (`pkg/msg/Type`, `pkg/srv/X_Request`) of an internal `pkg/Type` key. */
+  fullName(key: string): string;
+  typeHash(key: string): string;
 }
 
 const SCALAR_TS: Readonly<Record<string, string>> = {
@@ -50,6 +58,7 @@ const SCALAR_TS: Readonly<Record<string, string>> = {
   int64: "bigint",
   uint64: "bigint",
   string: "string",
+  wstring: "string",
   time: "$rt.Time",
   duration: "$rt.Duration",
 };
@@ -60,7 +69,9 @@ const project = new Project({
 });
 
 export function emitPackageModule(input: ModuleInput): string {
-  const { package: pkg, types, services } = input;
+  const { package: pkg, types, services, ros2 } = input;
+  /** The type's name in strings and maps: `pkg/Type` (ROS 1), `pkg/msg/Type` (ROS 2). */
+  const datatype = (key: string) => (ros2 === undefined ? key : ros2.fullName(key));
   const own = input.names(pkg);
   const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
   const ref = (type: string, kind: "name" | "decode" | "size" | "write") => {
@@ -104,7 +115,17 @@ export function emitPackageModule(input: ModuleInput): string {
   for (const t of types) {
     const ids = own.type(t.spec.fullName);
     const docs = docsOf(t.spec);
-    statements.push(interfaceOf(t, docs, ids.name, (type) => ref(type, "name")));
+    statements.push(
+      interfaceOf(
+        t,
+        docs,
+        ids.name,
+        (type) => ref(type, "name"),
+        ros2 === undefined
+          ? undefined
+          : { name: ros2.fullName(t.spec.fullName), hash: ros2.typeHash(t.spec.fullName) },
+      ),
+    );
     if (t.spec.constants.length > 0) {
       statements.push({
         kind: StructureKind.VariableStatement,
@@ -141,7 +162,9 @@ export function emitPackageModule(input: ModuleInput): string {
           typeName: (type) => ref(type, "name"),
           isTaken: (id) => own.isTaken(id),
         },
-        { typescript: true, runtime: "$rt", exported: true },
+        ros2 === undefined
+          ? { typescript: true, runtime: "$rt", exported: true }
+          : { typescript: true, runtime: "$rt", exported: true, wire: "cdr" },
       ),
     );
   }
@@ -161,8 +184,13 @@ export function emitPackageModule(input: ModuleInput): string {
             // Pure: a bundler drops the codecs an app never references.
             w.write(`/* @__PURE__ */ $rt.defineCodec<${ids.name}>({`).newLine();
             w.indent(() => {
-              w.writeLine(`datatype: ${JSON.stringify(t.spec.fullName)},`);
-              w.writeLine(`md5sum: ${JSON.stringify(t.md5sum)},`);
+              w.writeLine(`datatype: ${JSON.stringify(datatype(t.spec.fullName))},`);
+              if (ros2 === undefined) w.writeLine(`md5sum: ${JSON.stringify(t.md5sum)},`);
+              else {
+                w.writeLine(`md5sum: "",`);
+                w.writeLine(`encoding: "cdr",`);
+                w.writeLine(`typeHash: ${JSON.stringify(ros2.typeHash(t.spec.fullName))},`);
+              }
               w.writeLine(`definition: ${JSON.stringify(t.definition)},`);
               w.writeLine(`decode: ${ids.decode},`);
               w.writeLine(`size: ${ids.size},`);
@@ -188,7 +216,7 @@ export function emitPackageModule(input: ModuleInput): string {
           w.indent(() => {
             for (const t of types) {
               w.writeLine(
-                `${JSON.stringify(t.spec.fullName)}: ${own.type(t.spec.fullName).codec},`,
+                `${JSON.stringify(datatype(t.spec.fullName))}: ${own.type(t.spec.fullName).codec},`,
               );
             }
           });
@@ -209,7 +237,10 @@ export function emitPackageModule(input: ModuleInput): string {
       declarations: [
         {
           name: own.service(s.fullName),
-          initializer: `{ datatype: ${JSON.stringify(s.fullName)}, md5sum: ${JSON.stringify(s.md5sum)}, request: ${req.codec}, response: ${res.codec} } as const`,
+          initializer:
+            ros2 === undefined
+              ? `{ datatype: ${JSON.stringify(s.fullName)}, md5sum: ${JSON.stringify(s.md5sum)}, request: ${req.codec}, response: ${res.codec} } as const`
+              : `{ datatype: ${JSON.stringify(ros2.fullName(s.fullName))}, request: ${req.codec}, response: ${res.codec}, event: ${own.type(`${s.fullName}_Event`).codec} } as const`,
         },
       ],
     });
@@ -226,7 +257,7 @@ export function emitPackageModule(input: ModuleInput): string {
           w.write("{").newLine();
           w.indent(() => {
             for (const s of services)
-              w.writeLine(`${JSON.stringify(s.fullName)}: ${own.service(s.fullName)},`);
+              w.writeLine(`${JSON.stringify(datatype(s.fullName))}: ${own.service(s.fullName)},`);
           });
           w.write("} as const");
         },
@@ -245,7 +276,7 @@ export function emitPackageModule(input: ModuleInput): string {
         kind: StructureKind.Interface,
         name: "MessageTypeMap",
         properties: types.map((t) => ({
-          name: JSON.stringify(t.spec.fullName),
+          name: JSON.stringify(datatype(t.spec.fullName)),
           type: own.type(t.spec.fullName).name,
         })),
       },
@@ -253,7 +284,7 @@ export function emitPackageModule(input: ModuleInput): string {
         kind: StructureKind.Interface,
         name: "ServiceTypeMap",
         properties: services.map((s) => ({
-          name: JSON.stringify(s.fullName),
+          name: JSON.stringify(datatype(s.fullName)),
           type: `{ request: ${own.type(s.request).name}; response: ${own.type(s.response).name} }`,
         })),
       },
@@ -389,6 +420,7 @@ function interfaceOf(
   docs: DefinitionDocs,
   name: string,
   typeRef: (type: string) => string,
+  ros2?: { name: string; hash: string },
 ): InterfaceDeclarationStructure {
   const properties: OptionalKind<PropertySignatureStructure>[] = t.fields.map((f, i) => {
     const def = t.spec.fields[i]!;
@@ -403,7 +435,9 @@ function interfaceOf(
     kind: StructureKind.Interface,
     name,
     isExported: true,
-    docs: [`${t.spec.fullName} (md5 ${t.md5sum})${docs.type === "" ? "" : `\n\n${docs.type}`}`],
+    docs: [
+      `${ros2 === undefined ? `${t.spec.fullName} (md5 ${t.md5sum})` : `${ros2.name} (${ros2.hash})`}${docs.type === "" ? "" : `\n\n${docs.type}`}`,
+    ],
     properties,
   };
 }

@@ -20,6 +20,7 @@ import {
 } from "./emit-module.js";
 import { standardSpecs } from "./standard.js";
 import { importSpecifier } from "./specifiers.js";
+import { detectRos2, generateRos2 } from "./ros2.js";
 
 export interface GenerateOptions {
   inputs: readonly string[];
@@ -42,6 +43,11 @@ export interface GenerateOptions {
   live?: LiveSchemas;
   /** The output folder, when known: relative import specifiers naming a folder there get `/index.js`. */
   outDir?: string;
+  /**
+   * ROS 2 inputs even without a package.xml saying so (`noros-gen --ros2`). Packages whose
+   * package.xml uses rosidl are ROS 2 anyway.
+   */
+  ros2?: boolean;
 }
 
 /** What a bridge advertises: channels and services with full definition texts. */
@@ -90,6 +96,23 @@ export function generate(options: GenerateOptions): GeneratedFiles {
 
   const found = findDefinitionFiles(options.inputs);
   problems.push(...found.problems);
+  const version = detectRos2(found.files, options.ros2 === true);
+  problems.push(...version.problems);
+  if (version.ros2) {
+    if (options.live !== undefined) {
+      problems.push({
+        file: options.live.source,
+        line: 0,
+        message: "--bridge is for ROS 1 bridges: it cannot be combined with ROS 2 inputs",
+      });
+    }
+    const ros2 = generateRos2(
+      found.files,
+      { runtimeImport, augmentModule, header: generatedHeader(options.command) },
+      problems,
+    );
+    return { ...ros2, topics: new Map(), warnings: [] };
+  }
   const loaded = loadDefinitions(found.files);
   problems.push(...loaded.problems);
 
@@ -157,9 +180,7 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     md5sum: md5Hex(types.md5Text(s.request) + types.md5Text(s.response)),
   }));
 
-  const header =
-    `${GENERATED_MARK}${options.command === undefined ? "" : `: ${options.command}`}\n` +
-    "// Do not edit: regenerate instead.\n/* eslint-disable */\n";
+  const header = generatedHeader(options.command);
   const files = new Map<string, string>();
   for (const pkg of ownPackages) {
     const pkgTypes = [...own]
@@ -217,6 +238,13 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     topics,
     warnings,
   };
+}
+
+function generatedHeader(command: string | undefined): string {
+  return (
+    `${GENERATED_MARK}${command === undefined ? "" : `: ${command}`}\n` +
+    "// Do not edit: regenerate instead.\n/* eslint-disable */\n"
+  );
 }
 
 /**

@@ -5,6 +5,8 @@
  * (Environments whose Content-Security-Policy forbids `new Function` must use generated codecs.)
  */
 import { parseFullDefinition } from "../schema/full-text.js";
+import { parseRos2FullDefinition } from "../schema/ros2-full-text.js";
+import { ros2TypeHash } from "../schema/ros2-hash.js";
 import { DefinitionError } from "../schema/model.js";
 import type { ResolvedType } from "../schema/model.js";
 import { emitCodecFunctions } from "./emit/emit-codec.js";
@@ -23,6 +25,12 @@ export interface CompileOptions {
   allowEmpty?: boolean;
   /** The md5 the source announced; an empty text is accepted when it is the empty md5. */
   md5sum?: string;
+  /**
+   * `"cdr"`: a ROS 2 type (`pkg/msg/Type`, `pkg/Type` accepted) with a rosidl definition (MCAP
+   * `ros2msg` text, or a `.srv` text for `_Request`/`_Response`/`_Event` types), encoded as CDR.
+   * Default `"ros1"`.
+   */
+  encoding?: "ros1" | "cdr";
 }
 
 const EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
@@ -35,7 +43,8 @@ export function compileCodec(
   fullDefinitionText: string,
   options: CompileOptions = {},
 ): Codec<unknown> {
-  const key = `${typeName}\n${fullDefinitionText}`;
+  const cdr = options.encoding === "cdr";
+  const key = `${cdr ? "cdr" : "ros1"}\n${typeName}\n${fullDefinitionText}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   const hasContent = fullDefinitionText.split("\n").some((l) => l.replace(/#.*/, "").trim() !== "");
@@ -51,10 +60,10 @@ export function compileCodec(
       },
     ]);
   }
-  const { md5sum, source } = emitJavaScript(typeName, fullDefinitionText);
+  const { md5sum, typeHash, source, root } = emitJavaScript(typeName, fullDefinitionText, cdr);
   const body =
     source +
-    `return { decode: ${fnName("decode", typeName)}, size: ${fnName("size", typeName)}, write: ${fnName("write", typeName)} };\n`;
+    `return { decode: ${fnName("decode", root)}, size: ${fnName("size", root)}, write: ${fnName("write", root)} };\n`;
   const build = new Function("$rt", body) as (
     rt: typeof support,
   ) => Pick<CodecParts<unknown>, "decode" | "size" | "write">;
@@ -62,6 +71,8 @@ export function compileCodec(
     datatype: typeName,
     md5sum,
     definition: fullDefinitionText,
+    ...(cdr ? { encoding: "cdr" as const } : {}),
+    ...(typeHash !== undefined ? { typeHash } : {}),
     ...build(support),
   });
   cache.set(key, codec);
@@ -69,8 +80,12 @@ export function compileCodec(
 }
 
 /** The JavaScript `compileCodec` would run for a definition: for debugging a decode. */
-export function compiledSource(typeName: string, fullDefinitionText: string): string {
-  return emitJavaScript(typeName, fullDefinitionText).source;
+export function compiledSource(
+  typeName: string,
+  fullDefinitionText: string,
+  options: Pick<CompileOptions, "encoding"> = {},
+): string {
+  return emitJavaScript(typeName, fullDefinitionText, options.encoding === "cdr").source;
 }
 
 /** Names of the compiled functions: `decode$sensor_msgs$Imu` (`$` never occurs in ROS names). */
@@ -82,11 +97,14 @@ function fnName(kind: string, type: string): string {
 function emitJavaScript(
   typeName: string,
   fullDefinitionText: string,
-): { md5sum: string; source: string } {
-  const { types } = parseFullDefinition(typeName, fullDefinitionText);
-  const root = types.resolve(typeName);
-  const resolved = new Map<string, ResolvedType>([[typeName, root]]);
-  for (const dep of types.dependencies(typeName)) resolved.set(dep, types.resolve(dep));
+  cdr: boolean,
+): { md5sum: string; typeHash?: string; source: string; root: string } {
+  // ROS 2 types are keyed `pkg/Type` inside (what field types and `MSG:` blocks say).
+  const ros2 = cdr ? parseRos2FullDefinition(typeName, fullDefinitionText) : undefined;
+  const { types, root: rootName } = ros2 ?? parseFullDefinition(typeName, fullDefinitionText);
+  const root = types.resolve(rootName);
+  const resolved = new Map<string, ResolvedType>([[rootName, root]]);
+  for (const dep of types.dependencies(rootName)) resolved.set(dep, types.resolve(dep));
   const layouts = new Layouts(resolved);
   const source = [...resolved.keys()]
     .map((type) =>
@@ -94,9 +112,11 @@ function emitJavaScript(
         type,
         layouts,
         { fn: fnName, typeName: () => "unknown", isTaken: (n) => n === "$rt" },
-        { typescript: false, runtime: "$rt", exported: false },
+        { typescript: false, runtime: "$rt", exported: false, wire: cdr ? "cdr" : "ros1" },
       ),
     )
     .join("\n");
-  return { md5sum: root.md5sum, source };
+  if (ros2 === undefined) return { md5sum: root.md5sum, source, root: rootName };
+  const typeHash = ros2TypeHash(types, rootName, (key) => ros2.fullNames.get(key) ?? key);
+  return { md5sum: "", typeHash, source, root: rootName };
 }

@@ -10,6 +10,10 @@ export interface CodecParts<T> {
   datatype: string;
   md5sum: string;
   definition: string;
+  /** The wire format: ROS 1 (default) or CDR (ROS 2, with its 4-byte encapsulation header). */
+  encoding?: "ros1" | "cdr";
+  /** ROS 2: the type's `RIHS01_...` hash, when known. */
+  typeHash?: string;
   decode: (r: Reader) => T;
   size: (m: Fields) => number;
   write: (w: Writer, m: Fields) => void;
@@ -19,6 +23,20 @@ const shared = new Reader(new Uint8Array(0), "");
 
 export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
   const { datatype, md5sum, definition, decode, size, write } = parts;
+  const cdr = parts.encoding === "cdr";
+  /** CDR: the encapsulation header (little-endian, no options), and alignment from after it. */
+  const header = cdr ? 4 : 0;
+  const begin = (w: Writer): void => {
+    if (!cdr) return;
+    const at = w.offset;
+    if (at + 4 > w.start + w.size) throw new RangeError("no room for the CDR header");
+    w.bytes[at] = 0;
+    w.bytes[at + 1] = 1;
+    w.bytes[at + 2] = 0;
+    w.bytes[at + 3] = 0;
+    w.offset = w.origin = at + 4;
+    w.cdr = true;
+  };
   const withType = (error: unknown): unknown => {
     if (error instanceof DecodeError && error.datatype !== datatype) {
       return new DecodeError(datatype, error.path, error.offset, error.reason);
@@ -36,8 +54,9 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
   };
   /** Exact, so it writes the message (sizes are upper bounds) and gives the space back. */
   const exactSize = (fields: Fields): number => {
-    const w = new Writer(size(fields));
+    const w = new Writer(size(fields) + header);
     try {
+      begin(w);
       write(w, fields);
     } catch (error) {
       throw withType(error);
@@ -50,6 +69,8 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
     datatype,
     md5sum,
     definition,
+    ...(cdr ? { encoding: "cdr" as const } : {}),
+    ...(parts.typeHash !== undefined ? { typeHash: parts.typeHash } : {}),
     decode(bytes: Uint8Array, options?: DecodeOptions): T {
       if (!(bytes instanceof Uint8Array)) {
         throw new DecodeError(datatype, "", 0, `expected a Uint8Array, got ${describe(bytes)}`);
@@ -58,11 +79,14 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
       const r = shared.reset(bytes, options);
       let msg: T;
       try {
+        if (cdr) r.cdrPayload();
         msg = decode(r);
       } catch (error) {
         throw withType(error);
       }
-      if (options?.strict === true && r.offset !== r.end) {
+      // CDR writers may pad the payload's end to a multiple of 4: that is not left over.
+      const endPadding = cdr ? (4 - ((r.offset - r.origin) & 3)) & 3 : 0;
+      if (options?.strict === true && r.end - r.offset > endPadding) {
         throw new DecodeError(
           datatype,
           "",
@@ -74,9 +98,10 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
     },
     encode(msg): Uint8Array {
       const fields = checkMessage(msg);
-      const n = size(fields);
+      const n = size(fields) + header;
       const w = new Writer(n);
       try {
+        begin(w);
         write(w, fields);
         return w.result();
       } catch (error) {
@@ -102,6 +127,7 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
       }
       const w = Writer.into(target, offset);
       try {
+        begin(w);
         write(w, fields);
       } catch (error) {
         if (isRangeError(error)) {

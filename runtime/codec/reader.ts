@@ -41,6 +41,12 @@ export class Reader {
   /** Absolute offset where the input starts (errors report offsets relative to it). */
   start = 0;
   copy = false;
+  /** CDR (ROS 2): alignment relative to `origin`, byte order `le`. ROS 1: false, true. */
+  cdr = false;
+  /** Byte order of the input's numbers (CDR inputs say which in their header). */
+  le = true;
+  /** Absolute offset alignment is relative to (CDR: the byte after the encapsulation header). */
+  origin = 0;
 
   constructor(
     input: Uint8Array,
@@ -67,7 +73,95 @@ export class Reader {
     this.offset = this.start;
     this.end = this.start + input.byteLength;
     this.copy = options?.copy === true;
+    this.cdr = false;
+    this.le = true;
+    this.origin = this.start;
     return this;
+  }
+
+  /**
+   * Points the reader at a CDR payload (after `reset`): checks the 4-byte encapsulation header
+   * (plain CDR, either byte order; XCDR2 and parameter lists are not ROS 2's default wire) and
+   * moves past it.
+   */
+  cdrPayload(): void {
+    const at = this.need(4, "");
+    const kind = this.bytes[at + 1]!;
+    if (this.bytes[at] !== 0 || kind > 1) {
+      throw this.error(
+        "",
+        at,
+        `encapsulation header ${this.bytes[at]}, ${kind} is not plain CDR (0, 0 big-endian or 0, 1 little-endian)`,
+      );
+    }
+    this.cdr = true;
+    this.le = kind === 1;
+    this.offset = this.origin = at + 4;
+  }
+
+  /** CDR: moves to the next multiple of `alignment` (from `origin`), checks `size` bytes there. */
+  align(alignment: number, size: number, path: string): number {
+    const at = this.offset;
+    const o = ((at - this.origin + alignment - 1) & -alignment) + this.origin;
+    if (o + size > this.end) {
+      throw this.error(
+        path,
+        at,
+        `needs ${o - at + size} bytes, ${this.end - at} left (truncated input)`,
+      );
+    }
+    return o;
+  }
+
+  /** A CDR string: aligned uint32 length counting the NUL terminator, the bytes, the NUL. */
+  cdrString(path: string, index = -1): string {
+    const at = this.align(4, 4, elementPath(path, index));
+    const length = this.view.getUint32(at, this.le);
+    const start = at + 4;
+    if (start + length > this.end) {
+      throw this.error(
+        elementPath(path, index),
+        at,
+        `string length ${length} runs past the end (${this.end - start} bytes left)`,
+      );
+    }
+    this.offset = start + length;
+    // The length counts the terminator; writers that send 0 for "" exist too.
+    return length <= 1 ? "" : decodeUtf8(this.bytes, start, length - 1, this.view);
+  }
+
+  cdrStrings(length: number, path: string): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < length; i++) out.push(this.cdrString(path, i));
+    return out;
+  }
+
+  /**
+   * A CDR `wstring` as Fast-CDR 2 (Iron and later) writes it: an aligned uint32 count of UTF-16
+   * units, then the units (2 bytes each), no terminator.
+   */
+  wstring(path: string, index = -1): string {
+    const at = this.align(4, 4, elementPath(path, index));
+    const n = this.view.getUint32(at, this.le);
+    const start = at + 4;
+    if (n * 2 > this.end - start) {
+      throw this.error(
+        elementPath(path, index),
+        at,
+        `wstring length ${n} runs past the end (${this.end - start} bytes left)`,
+      );
+    }
+    let out = "";
+    for (let i = 0; i < n; i++)
+      out += String.fromCharCode(this.view.getUint16(start + 2 * i, this.le));
+    this.offset = start + 2 * n;
+    return out;
+  }
+
+  wstrings(length: number, path: string): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < length; i++) out.push(this.wstring(path, i));
+    return out;
   }
 
   /** Checks that `size` more bytes exist and returns the current offset. */
@@ -89,8 +183,8 @@ export class Reader {
    * here instead of allocating a huge array. `minElementSize` is the least an element occupies.
    */
   count(minElementSize: number, path: string): number {
-    const at = this.need(4, path);
-    const n = this.view.getUint32(at, true);
+    const at = this.cdr ? this.align(4, 4, path) : this.need(4, path);
+    const n = this.view.getUint32(at, this.le);
     this.offset = at + 4;
     const left = this.end - this.offset;
     if (minElementSize > 0 ? n * minElementSize > left : n > MAX_ZERO_SIZE_COUNT) {
@@ -214,11 +308,13 @@ export class Reader {
    */
   private aligned(length: number, size: number, path: string): [ArrayBuffer, number] {
     const byteLength = length * size;
-    const at = this.need(byteLength, path);
+    // CDR aligns a numeric array's first element (not an empty array's: nothing is written).
+    const at =
+      this.cdr && length > 0 ? this.align(size, byteLength, path) : this.need(byteLength, path);
     this.offset = at + byteLength;
     if (byteLength > POOLED_MAX) {
       const copy = this.bytes.buffer.slice(at, at + byteLength) as ArrayBuffer;
-      if (!littleEndianHost) swapBytes(new Uint8Array(copy), size);
+      if (littleEndianHost !== this.le) swapBytes(new Uint8Array(copy), size);
       return [copy, 0];
     }
     let offset = (poolOffset + 7) & ~7;
@@ -239,7 +335,9 @@ export class Reader {
     } else {
       poolBytes.set(this.bytes.subarray(at, at + byteLength), offset);
     }
-    if (!littleEndianHost) swapBytes(poolBytes.subarray(offset, offset + byteLength), size);
+    if (littleEndianHost !== this.le) {
+      swapBytes(poolBytes.subarray(offset, offset + byteLength), size);
+    }
     return [pool, offset];
   }
 }

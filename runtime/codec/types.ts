@@ -55,6 +55,10 @@ export interface Codec<T = unknown> {
   readonly md5sum: string;
   /** The full definition text in `gendeps --cat` form, as a bag or bridge carries it. */
   readonly definition: string;
+  /** `"cdr"` for ROS 2 codecs (absent for ROS 1): their bytes carry the CDR header. */
+  readonly encoding?: "cdr";
+  /** ROS 2: the `RIHS01_...` type description hash, when known. */
+  readonly typeHash?: string;
   decode(bytes: Uint8Array, options?: DecodeOptions): T;
   /**
    * The message in ROS 1 wire format. Messages up to 4 KiB are encoded into a shared pool: the

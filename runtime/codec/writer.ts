@@ -42,6 +42,9 @@ export class Writer {
   /** Where the message starts in `bytes`; offsets are absolute. */
   readonly start: number;
   offset: number;
+  /** CDR (ROS 2): alignment relative to `origin`, padding written as zeros. */
+  cdr = false;
+  origin = 0;
 
   /** A writer into `target` from `offset` (for `encodeInto`): `size` is the room there. */
   static into(target: Uint8Array, offset: number): Writer {
@@ -52,6 +55,8 @@ export class Writer {
     mutable.start = offset;
     mutable.offset = offset;
     mutable.size = target.byteLength - offset;
+    w.cdr = false;
+    w.origin = offset;
     return w;
   }
 
@@ -73,6 +78,83 @@ export class Writer {
       this.start = 0;
     }
     this.offset = this.start;
+    this.origin = this.start;
+  }
+
+  /** CDR: the next multiple of `alignment` from `origin`, the padding up to it zeroed. */
+  align(alignment: number): number {
+    let o = this.offset;
+    const aligned = ((o - this.origin + alignment - 1) & -alignment) + this.origin;
+    while (o < aligned) this.bytes[o++] = 0;
+    this.offset = aligned;
+    return aligned;
+  }
+
+  /** Zeroes `n` bytes at `at` (alignment padding inside a run of fixed-size fields). */
+  zero(at: number, n: number): void {
+    for (let i = 0; i < n; i++) this.bytes[at + i] = 0;
+  }
+
+  /** Checks a ROS 2 bounded sequence (`T[<=N]`) before it is written. */
+  bounded(value: unknown, bound: number, path: string): void {
+    const n = arrayLength(value, path);
+    if (n > bound) throw fail(path, `${n} elements, more than the bound ${bound}`);
+  }
+
+  /** A CDR string: aligned uint32 length with the NUL, the UTF-8 bytes, the NUL. */
+  cdrString(value: unknown, bound: number | undefined, path: string, index = -1): void {
+    const at = this.align(4);
+    this.string(value, path, index);
+    const length = this.offset - at - 4;
+    if (bound !== undefined && length > bound) {
+      throw fail(
+        index < 0 ? path : `${path}[${index}]`,
+        `${length} bytes, more than the bound ${bound}`,
+      );
+    }
+    this.view.setUint32(at, length + 1, true);
+    this.bytes[this.offset++] = 0;
+  }
+
+  cdrStrings(
+    value: unknown,
+    fixed: number | undefined,
+    bound: number | undefined,
+    path: string,
+  ): void {
+    const n = this.count(value, fixed, path);
+    const items = value as ArrayLike<unknown>;
+    for (let i = 0; i < n; i++) this.cdrString(items[i], bound, path, i);
+  }
+
+  /** A CDR `wstring` (Fast-CDR 2): aligned uint32 count of UTF-16 units, then the units. */
+  wstring(value: unknown, bound: number | undefined, path: string, index = -1): void {
+    const where = index < 0 ? path : `${path}[${index}]`;
+    if (typeof value !== "string") throw fail(where, `expected a string, got ${describe(value)}`);
+    if (bound !== undefined && value.length > bound) {
+      throw fail(where, `${value.length} characters, more than the bound ${bound}`);
+    }
+    const at = this.align(4);
+    this.view.setUint32(at, value.length, true);
+    for (let i = 0; i < value.length; i++)
+      this.view.setUint16(at + 4 + 2 * i, value.charCodeAt(i), true);
+    this.offset = at + 4 + 2 * value.length;
+  }
+
+  wstrings(
+    value: unknown,
+    fixed: number | undefined,
+    bound: number | undefined,
+    path: string,
+  ): void {
+    const n = this.count(value, fixed, path);
+    const items = value as ArrayLike<unknown>;
+    for (let i = 0; i < n; i++) this.wstring(items[i], bound, path, i);
+  }
+
+  /** CDR aligns the first element of a non-empty numeric array to the element size. */
+  private alignElements(n: number, size: number): void {
+    if (this.cdr && n > 0) this.align(size);
   }
 
   /** The encoded message: the bytes written (a pooled writer gives the rest of its space back). */
@@ -127,6 +209,7 @@ export class Writer {
   count(value: unknown, fixed: number | undefined, path: string): number {
     const length = arrayLength(value, path);
     if (fixed === undefined) {
+      if (this.cdr) this.align(4);
       this.view.setUint32(this.offset, length, true);
       this.offset += 4;
     } else if (length !== fixed) {
@@ -158,6 +241,7 @@ export class Writer {
 
   int16s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 2);
     if (value instanceof Int16Array) return this.raw(value, n * 2);
     this.elements(value as ArrayLike<unknown>, n, 2, path, (o, x, p) =>
       this.view.setInt16(o, int(x, -0x8000, 0x7fff, "int16", p), true),
@@ -166,6 +250,7 @@ export class Writer {
 
   uint16s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 2);
     if (value instanceof Uint16Array) return this.raw(value, n * 2);
     this.elements(value as ArrayLike<unknown>, n, 2, path, (o, x, p) =>
       this.view.setUint16(o, int(x, 0, 0xffff, "uint16", p), true),
@@ -174,6 +259,7 @@ export class Writer {
 
   int32s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 4);
     if (value instanceof Int32Array) return this.raw(value, n * 4);
     this.elements(value as ArrayLike<unknown>, n, 4, path, (o, x, p) =>
       this.view.setInt32(o, int(x, -0x80000000, 0x7fffffff, "int32", p), true),
@@ -182,6 +268,7 @@ export class Writer {
 
   uint32s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 4);
     if (value instanceof Uint32Array) return this.raw(value, n * 4);
     this.elements(value as ArrayLike<unknown>, n, 4, path, (o, x, p) =>
       this.view.setUint32(o, int(x, 0, 0xffffffff, "uint32", p), true),
@@ -190,6 +277,7 @@ export class Writer {
 
   float32s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 4);
     if (value instanceof Float32Array) {
       if (n > SMALL) return this.raw(value, n * 4);
       const v = this.view;
@@ -204,6 +292,7 @@ export class Writer {
 
   float64s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 8);
     if (value instanceof Float64Array) {
       if (n > SMALL) return this.raw(value, n * 8);
       const v = this.view;
@@ -218,6 +307,7 @@ export class Writer {
 
   int64s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 8);
     if (value instanceof BigInt64Array) return this.raw(value, n * 8);
     this.elements(value as ArrayLike<unknown>, n, 8, path, (o, x, p) =>
       this.view.setBigInt64(o, int64(x, p), true),
@@ -226,6 +316,7 @@ export class Writer {
 
   uint64s(value: unknown, fixed: number | undefined, path: string): void {
     const n = this.count(value, fixed, path);
+    this.alignElements(n, 8);
     if (value instanceof BigUint64Array) return this.raw(value, n * 8);
     this.elements(value as ArrayLike<unknown>, n, 8, path, (o, x, p) =>
       this.view.setBigUint64(o, uint64(x, p), true),

@@ -48,12 +48,21 @@ export interface FieldDef {
   arrayLength: number | undefined;
   /** 1-based line in the source file. */
   line: number;
+  /** ROS 2 `string<=N`/`wstring<=N`: the most characters the string may hold. */
+  stringBound?: number;
+  /** ROS 2 `T[<=N]`: the most elements the sequence may hold. */
+  arrayBound?: number;
+  /** ROS 2 default value as written (`int32 x 5`, `string s "hi"`, `int8[] a [1, 2]`). */
+  defaultText?: string;
+  /** The default value parsed (numbers, bigint, booleans, strings, or arrays of them). */
+  defaultValue?: unknown;
 }
 
 export type ConstantValue = number | bigint | string | boolean;
 
 export interface ConstantDef {
-  type: BuiltinType;
+  /** A ROS 1 builtin, or a ROS 2 one (`wstring` included). */
+  type: BuiltinType | "wstring";
   name: string;
   /** The value text as genmsg keeps it (stripped), which is what the md5 text uses. */
   valueText: string;
@@ -84,6 +93,9 @@ export interface ResolvedField {
   arrayLength: number | undefined;
   /** As written (used by the md5 text for builtins). */
   typeText: string;
+  /** ROS 2 bounded strings and sequences (see `FieldDef`). */
+  stringBound?: number;
+  arrayBound?: number;
 }
 
 export interface ResolvedType {

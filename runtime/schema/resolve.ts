@@ -22,6 +22,34 @@ export interface ResolveOptions {
    * definitions in bags do; files given to the generator are resolved strictly.
    */
   lenientBareNames?: boolean;
+  /**
+   * ROS 2 (rosidl) types: the builtins are ROS 2's (`wstring`, no `time`/`duration`), `Header`
+   * is not special, and `byte`/`char` are octets (resolved as `uint8`, as rosidl maps them).
+   */
+  ros2?: boolean;
+}
+
+/** rosidl's primitive types (`byte` and `char` are 8-bit unsigned). */
+const ROS2_BUILTINS: ReadonlySet<string> = new Set([
+  "bool",
+  "byte",
+  "char",
+  "float32",
+  "float64",
+  "int8",
+  "uint8",
+  "int16",
+  "uint16",
+  "int32",
+  "uint32",
+  "int64",
+  "uint64",
+  "string",
+  "wstring",
+]);
+
+export function isRos2Builtin(type: string): boolean {
+  return ROS2_BUILTINS.has(type);
 }
 
 export class TypeSet {
@@ -49,6 +77,10 @@ export class TypeSet {
     return undefined;
   }
 
+  private isBuiltinType(type: string): boolean {
+    return this.options.ros2 === true ? ROS2_BUILTINS.has(type) : isBuiltin(type);
+  }
+
   has(fullName: string): boolean {
     return this.specs.has(fullName);
   }
@@ -67,8 +99,13 @@ export class TypeSet {
    * the containing package.
    */
   resolveTypeName(baseType: string, pkg: string): string | { error: string } {
-    if (isBuiltin(baseType)) return baseType;
-    if (baseType === "Header" || baseType === "roslib/Header") return "std_msgs/Header";
+    if (this.options.ros2 === true) {
+      if (ROS2_BUILTINS.has(baseType))
+        return baseType === "byte" || baseType === "char" ? "uint8" : baseType;
+    } else {
+      if (isBuiltin(baseType)) return baseType;
+      if (baseType === "Header" || baseType === "roslib/Header") return "std_msgs/Header";
+    }
     const candidate = baseType.includes("/") ? baseType : `${pkg}/${baseType}`;
     if (this.specs.has(candidate)) return candidate;
     if (!baseType.includes("/") && this.options.lenientBareNames === true) {
@@ -127,7 +164,7 @@ export class TypeSet {
       problems.push({
         file: spec.source.file,
         line: spec.source.firstLine,
-        message: `recursive type: ${[...stack.slice(stack.indexOf(fullName)), fullName].join(" -> ")} (ROS 1 messages cannot contain themselves)`,
+        message: `recursive type: ${[...stack.slice(stack.indexOf(fullName)), fullName].join(" -> ")} (messages cannot contain themselves)`,
       });
       return undefined;
     }
@@ -192,10 +229,12 @@ export class TypeSet {
       fields.push({
         name: field.name,
         type,
-        isBuiltin: isBuiltin(type),
+        isBuiltin: this.isBuiltinType(type),
         isArray: field.isArray,
         arrayLength: field.arrayLength,
         typeText: field.typeText,
+        ...(field.stringBound !== undefined ? { stringBound: field.stringBound } : {}),
+        ...(field.arrayBound !== undefined ? { arrayBound: field.arrayBound } : {}),
       });
     }
     if (!ok) return undefined;
@@ -213,7 +252,7 @@ export class TypeSet {
       if (spec === undefined) return;
       for (const field of spec.fields) {
         const type = this.resolveTypeName(field.baseType, spec.package);
-        if (typeof type !== "string" || isBuiltin(type)) continue;
+        if (typeof type !== "string" || this.isBuiltinType(type)) continue;
         // A type already listed had its own dependencies listed right after it.
         if (seen.has(type)) continue;
         seen.add(type);

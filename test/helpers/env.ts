@@ -99,6 +99,12 @@ export function sharedBagsDir(): string | undefined {
   return existsSync(dir) ? dir : undefined;
 }
 
+/** `../shared/ros2-bags` (real rosbag2 recordings) next to the repository, or undefined. */
+export function sharedRos2BagsDir(): string | undefined {
+  const dir = path.resolve(__dirname, "..", "..", "..", "shared", "ros2-bags");
+  return existsSync(dir) ? dir : undefined;
+}
+
 /** `../shared/bridge-captures` next to the repository, or undefined when absent. */
 export function bridgeCapturesDir(): string | undefined {
   const dir = path.resolve(__dirname, "..", "..", "..", "shared", "bridge-captures");

@@ -7,6 +7,12 @@
  * bounds check and are read at constant offsets; small all-scalar message types (Point, Pose,
  * Quaternion...) are inlined as object literals; numeric arrays go through typed-array helpers;
  * errors carry the field path, nested calls add their field name on the way out.
+ *
+ * ROS 2's CDR is a second wire format of the same functions (`wire: "cdr"`): runs are split where
+ * a number needs more alignment than the run's start has and start with `r.align`/`w.align`
+ * (offsets inside a run stay constants), every non-array nested message is flattened (CDR aligns
+ * from the payload start, so nesting changes nothing on the wire), numbers are read in the input's
+ * byte order (`le`), strings carry their NUL, bounds are checked on encode.
  */
 import type { ResolvedField } from "../../schema/model.js";
 import { BUILTIN_SIZE, type Layouts } from "./layout.js";
@@ -27,6 +33,11 @@ export interface EmitOptions {
   runtime: string;
   /** Prefix functions with `export`. */
   exported: boolean;
+  /**
+   * The wire format: ROS 1 (default), or CDR for ROS 2 (XCDR1: numbers aligned to their size
+   * from the payload start, strings NUL-terminated, an empty message one zero byte).
+   */
+  wire?: "ros1" | "cdr";
 }
 
 /** Names the generated functions use internally; fields with these names get another local. */
@@ -101,6 +112,7 @@ export const ARRAY_TS_TYPE: Readonly<Record<string, string>> = {
   int64: "BigInt64Array",
   uint64: "BigUint64Array",
   string: "string[]",
+  wstring: "string[]",
   time: "$rt.Time[]",
   duration: "$rt.Duration[]",
 };
@@ -135,6 +147,7 @@ interface RunItem {
 class FunctionEmitter {
   private readonly fields: ResolvedField[];
   private readonly rt: string;
+  private readonly cdr: boolean;
 
   constructor(
     private readonly type: string,
@@ -144,6 +157,7 @@ class FunctionEmitter {
   ) {
     this.fields = layouts.type(type).fields;
     this.rt = options.runtime;
+    this.cdr = options.wire === "cdr";
   }
 
   private ts(annotation: string): string {
@@ -156,7 +170,9 @@ class FunctionEmitter {
   }
 
   private locals(): Scope {
-    return new Scope(INTERNAL, { has: (n) => this.names.isTaken(n) });
+    return new Scope(this.cdr ? [...INTERNAL, "le"] : INTERNAL, {
+      has: (n) => this.names.isTaken(n),
+    });
   }
 
   /** The fields in wire order, flattenable nested messages (Header...) replaced by their fields. */
@@ -164,10 +180,12 @@ class FunctionEmitter {
     const out: Leaf[] = [];
     const visit = (fields: readonly ResolvedField[], parents: string[]) => {
       for (const field of fields) {
+        // CDR aligns each number from the payload start, not from its message's start, so a
+        // nested message's fields are exactly its parent's fields at that place: flatten all.
         if (
           !field.isArray &&
           !field.isBuiltin &&
-          !this.layouts.isInlinable(field.type) &&
+          (this.cdr || !this.layouts.isInlinable(field.type)) &&
           this.layouts.isFlattenable(field.type)
         ) {
           visit(this.layouts.type(field.type).fields, [...parents, field.name]);
@@ -187,10 +205,24 @@ class FunctionEmitter {
     let offset = 0;
     for (const leaf of this.leaves()) {
       const field = leaf.field;
-      const scalar =
+      if (this.cdr) {
+        if (!field.isArray && field.isBuiltin && !isStringType(field.type)) {
+          // A run is aligned once, to its first number's size: a larger number starts a new one.
+          const size = BUILTIN_SIZE[field.type]!;
+          if (run.length > 0 && size > BUILTIN_SIZE[run[0]!.leaf.field.type]!) {
+            out.push(run);
+            run = [];
+            offset = 0;
+          }
+          offset = (offset + size - 1) & -size;
+          run.push({ leaf, offset });
+          offset += size;
+          continue;
+        }
+      } else if (
         !field.isArray &&
-        (field.isBuiltin ? field.type !== "string" : this.layouts.isInlinable(field.type));
-      if (scalar) {
+        (field.isBuiltin ? field.type !== "string" : this.layouts.isInlinable(field.type))
+      ) {
         run.push({ leaf, offset });
         offset += this.layouts.fieldFixedSize(field)!;
         continue;
@@ -210,6 +242,7 @@ class FunctionEmitter {
   }
 
   private usesView(): boolean {
+    if (this.cdr) return this.segments().some((s) => Array.isArray(s));
     return this.segments().some(
       (s) =>
         Array.isArray(s) ||
@@ -226,8 +259,9 @@ class FunctionEmitter {
     const result = new ObjectLiteral();
     w.line(`/** Decodes a ${this.type} at the reader's offset. */`);
     const segments = this.segments();
-    // A type without fields reads nothing: its parameter is marked unused (`noUnusedParameters`).
-    const reader = segments.length === 0 ? "_r" : "r";
+    // A type without fields reads nothing (CDR: one padding byte): its parameter is marked
+    // unused (`noUnusedParameters`).
+    const reader = segments.length === 0 && !this.cdr ? "_r" : "r";
     w.block(
       this.head(
         "decode",
@@ -237,12 +271,23 @@ class FunctionEmitter {
       () => {
         if (this.usesView()) {
           w.line("const v = r.view;");
+          if (this.cdr && this.multiByte(segments)) w.line("const le = r.le;");
           w.line(`let o${this.ts(": number")};`);
+        }
+        if (this.cdr && this.fields.length === 0) {
+          // ROS 2 gives an empty message one uint8 (`structure_needs_at_least_one_member`).
+          w.line(`r.offset = r.need(1, "") + 1;`);
         }
         for (const segment of segments) {
           if (Array.isArray(segment)) {
             const size = this.runSize(segment);
-            w.line(`o = r.need(${size}, ${JSON.stringify(segment[0]!.leaf.path)});`);
+            const path = JSON.stringify(segment[0]!.leaf.path);
+            const alignment = BUILTIN_SIZE[segment[0]!.leaf.field.type]!;
+            w.line(
+              this.cdr && alignment > 1
+                ? `o = r.align(${alignment}, ${size}, ${path});`
+                : `o = r.need(${size}, ${path});`,
+            );
             for (const { leaf, offset } of segment) {
               const local = taken.declare(leaf.path.replace(/\./g, "_"));
               result.add(leaf, local);
@@ -271,7 +316,8 @@ class FunctionEmitter {
         return `{ sec: v.${g}(${at(offset)}, true), nsec: v.${g}(${at(offset + 4)}, true) }`;
       }
       const size = BUILTIN_SIZE[type]!;
-      const getter = `v.${GETTER[type]}(${at(offset)}${size > 1 ? ", true" : ""})`;
+      const order = this.cdr ? "le" : "true";
+      const getter = `v.${GETTER[type]}(${at(offset)}${size > 1 ? `, ${order}` : ""})`;
       return type === "bool" ? `${getter} !== 0` : getter;
     }
     const parts: string[] = [];
@@ -290,8 +336,9 @@ class FunctionEmitter {
     const fixed = field.arrayLength;
     if (!field.isArray) {
       if (field.isBuiltin) {
-        // The only variable-size scalar builtin.
-        w.line(`const ${local} = r.string(${path});`);
+        // The only variable-size scalar builtins.
+        const method = this.cdr ? (field.type === "wstring" ? "wstring" : "cdrString") : "string";
+        w.line(`const ${local} = r.${method}(${path});`);
         return;
       }
       w.line(`let ${local}${this.ts(`: ${this.names.typeName(field.type)}`)};`);
@@ -304,12 +351,12 @@ class FunctionEmitter {
     const minSize = this.layouts.elementMinSize(field);
     const count = fixed === undefined ? `r.count(${minSize}, ${path})` : String(fixed);
     if (field.isBuiltin) {
-      w.line(`const ${local} = r.${ARRAY_METHOD[field.type]}(${count}, ${path});`);
+      w.line(`const ${local} = r.${this.arrayMethod(field.type)}(${count}, ${path});`);
       return;
     }
     const elementType = this.names.typeName(field.type);
     w.line(`const ${local}${this.ts(`: ${elementType}[]`)} = [];`);
-    if (this.layouts.isInlinable(field.type)) {
+    if (!this.cdr && this.layouts.isInlinable(field.type)) {
       const size = this.layouts.fixedSize(field.type)!;
       if (fixed !== undefined) w.line(`r.need(${size * fixed}, ${path});`);
       w.block(`for (let i = 0, n = ${count}; i < n; i++)`, () => {
@@ -327,9 +374,24 @@ class FunctionEmitter {
     });
   }
 
+  /** Reader/Writer method for an array of a builtin. */
+  private arrayMethod(type: string): string {
+    if (this.cdr && type === "string") return "cdrStrings";
+    if (this.cdr && type === "wstring") return "wstrings";
+    return ARRAY_METHOD[type]!;
+  }
+
+  /** Whether a run reads or writes numbers of more than one byte (which need a byte order). */
+  private multiByte(segments: (RunItem[] | Leaf)[]): boolean {
+    return segments.some(
+      (s) => Array.isArray(s) && s.some((item) => BUILTIN_SIZE[item.leaf.field.type]! > 1),
+    );
+  }
+
   // ---------------------------------------------------------------- size
 
   size(): string {
+    if (this.cdr) return this.sizeCdr();
     const w = new CodeWriter();
     const rt = this.rt;
     const taken = this.locals();
@@ -363,6 +425,69 @@ class FunctionEmitter {
       for (const leaf of variable) {
         this.sizeField(w, leaf.field, `${parentOf(leaf)}${access(leaf.field.name)}`);
       }
+      w.line("return size;");
+    });
+    return w.toString();
+  }
+
+  /**
+   * CDR: at most the bytes on the wire, counting each number's most padding (its size - 1), so
+   * that the bound holds wherever the message starts.
+   */
+  private sizeCdr(): string {
+    const w = new CodeWriter();
+    const rt = this.rt;
+    const taken = this.locals();
+    let fixed = this.fields.length === 0 ? 1 : 0;
+    const lines: ((value: string) => string)[] = [];
+    const variable: Leaf[] = [];
+    for (const leaf of this.leaves()) {
+      const f = leaf.field;
+      const count = f.isArray && f.arrayLength === undefined ? 7 : 0;
+      if (f.isBuiltin && !isStringType(f.type)) {
+        const size = BUILTIN_SIZE[f.type]!;
+        if (!f.isArray) fixed += 2 * size - 1;
+        else if (f.arrayLength !== undefined) fixed += size - 1 + f.arrayLength * size;
+        else {
+          fixed += count + size - 1;
+          variable.push(leaf);
+          lines.push((v) => `size += ${rt}.len(${v}) * ${size};`);
+        }
+        continue;
+      }
+      fixed += count;
+      variable.push(leaf);
+      if (f.isBuiltin) {
+        // Strings: 3 padding + 4 length + 1 NUL + the UTF-8 (wstring: 2 per unit, less than 3).
+        lines.push(
+          f.isArray
+            ? (v) => `size += ${rt}.stringsBound(${v}) + 4 * ${rt}.len(${v});`
+            : (v) => `size += 8 + ${rt}.utf8Bound(${v});`,
+        );
+        continue;
+      }
+      const sizeFn = this.names.fn("size", f.type);
+      lines.push(
+        f.isArray
+          ? (v) =>
+              `for (let i = 0, items = ${rt}.itemsOf(${v}); i < items.length; i++) size += ${sizeFn}(items[i]);`
+          : (v) => `size += ${sizeFn}(${v});`,
+      );
+    }
+    w.line(`/** At most the bytes a ${this.type} takes on the wire (CDR, padding included). */`);
+    const message = variable.length === 0 ? "_m" : "m";
+    const params = `${message}${this.ts(`: ${rt}.Fields | undefined`)}`;
+    w.block(this.head("size", params, ": number"), () => {
+      if (variable.length === 0) {
+        w.line(`return ${fixed};`);
+        return;
+      }
+      w.line(`if (typeof m !== "object" || m === null) return 0;`);
+      w.line(`let size = ${fixed};`);
+      const parentOf = parentLocals(w, taken, (value) => `${value} ?? {}`);
+      variable.forEach((leaf, i) => {
+        w.line(lines[i]!(`${parentOf(leaf)}${access(leaf.field.name)}`));
+      });
       w.line("return size;");
     });
     return w.toString();
@@ -403,8 +528,8 @@ class FunctionEmitter {
       (value, path) => `${rt}.object(${value}, ${JSON.stringify(path)})`,
     );
     const segments = this.segments();
-    // A type without fields writes nothing.
-    const [writer, message] = segments.length === 0 ? ["_w", "_m"] : ["w", "m"];
+    // A type without fields writes nothing (CDR: one zero byte).
+    const [writer, message] = segments.length === 0 ? [this.cdr ? "w" : "_w", "_m"] : ["w", "m"];
     const params = `${writer}${this.ts(`: ${rt}.Writer`)}, ${message}${this.ts(`: ${rt}.Fields`)}`;
     w.line(`/** Writes a ${this.type} at the writer's offset (space was bounded by size_*). */`);
     w.block(this.head("write", params, ": void"), () => {
@@ -412,10 +537,16 @@ class FunctionEmitter {
         w.line("const v = w.view;");
         w.line(`let o${this.ts(": number")};`);
       }
+      if (this.cdr && this.fields.length === 0) w.line("w.bytes[w.offset++] = 0;");
       for (const segment of segments) {
         if (Array.isArray(segment)) {
-          w.line("o = w.offset;");
+          const alignment = BUILTIN_SIZE[segment[0]!.leaf.field.type]!;
+          w.line(this.cdr && alignment > 1 ? `o = w.align(${alignment});` : "o = w.offset;");
+          let end = 0;
           for (const { leaf, offset } of segment) {
+            // Padding between the numbers of a run: zeros (the buffer may hold old bytes).
+            if (offset > end) w.line(`w.zero(o + ${end}, ${offset - end});`);
+            end = offset + BUILTIN_SIZE[leaf.field.type]!;
             const parent = parentOf(leaf);
             this.writeScalar(
               w,
@@ -484,9 +615,12 @@ class FunctionEmitter {
     const field = leaf.field;
     const path = JSON.stringify(leaf.path);
     const fixed = field.arrayLength === undefined ? "undefined" : String(field.arrayLength);
+    const stringBound = field.stringBound === undefined ? "undefined" : String(field.stringBound);
     if (!field.isArray) {
       if (field.isBuiltin) {
-        w.line(`w.string(${value}, ${path});`);
+        if (!this.cdr) w.line(`w.string(${value}, ${path});`);
+        else if (field.type === "wstring") w.line(`w.wstring(${value}, ${stringBound}, ${path});`);
+        else w.line(`w.cdrString(${value}, ${stringBound}, ${path});`);
         return;
       }
       w.tryCatch(
@@ -495,8 +629,12 @@ class FunctionEmitter {
       );
       return;
     }
+    if (field.arrayBound !== undefined) {
+      w.line(`w.bounded(${value}, ${field.arrayBound}, ${path});`);
+    }
     if (field.isBuiltin) {
-      w.line(`w.${ARRAY_METHOD[field.type]}(${value}, ${fixed}, ${path});`);
+      const bound = isStringType(field.type) && this.cdr ? `, ${stringBound}` : "";
+      w.line(`w.${this.arrayMethod(field.type)}(${value}, ${fixed}${bound}, ${path});`);
       return;
     }
     const items = taken.declare(`${leaf.path.replace(/\./g, "_")}_items`);
@@ -504,7 +642,7 @@ class FunctionEmitter {
     w.block(`for (let i = 0, n = w.count(${items}, ${fixed}, ${path}); i < n; i++)`, () => {
       w.tryCatch(
         () => {
-          if (this.layouts.isInlinable(field.type)) {
+          if (!this.cdr && this.layouts.isInlinable(field.type)) {
             const innerTaken = taken.inner(["e"]);
             w.line(`o = w.offset;`);
             const fields = this.layouts.type(field.type).fields;
@@ -523,6 +661,10 @@ class FunctionEmitter {
       );
     });
   }
+}
+
+function isStringType(type: string): boolean {
+  return type === "string" || type === "wstring";
 }
 
 /**

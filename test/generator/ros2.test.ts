@@ -1,0 +1,171 @@
+/**
+ * `noros-gen` over ROS 2 package trees (test/scenarios/ros2: rosidl syntax corners, and
+ * ros2/test_interface_files' Strings.msg and BasicTypes.srv as rosbag2's test bags embed them).
+ * The committed output is diffed and strictly type-checked by scenarios.test.ts; here: its type
+ * hashes against the ones rosbag2 recorded, its codecs against compileCodec, ROS 2 detection and
+ * the mixing error.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { generate } from "../../generator/generate.js";
+import { compileCodec } from "../../runtime/codec/compile.js";
+import type { Codec } from "../../runtime/codec/types.js";
+import { DefinitionError } from "../../runtime/schema/model.js";
+import { loadGeneratedCodecs } from "../helpers/load-generated.js";
+
+const root = path.resolve(__dirname, "..", "..");
+const scenario = path.join(root, "test", "scenarios", "ros2");
+
+/** The committed output, run as a user's program runs it. */
+function loadOutput(): Record<string, Codec<unknown>> {
+  const dir = path.join(scenario, "out");
+  return loadGeneratedCodecs(
+    new Map(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), "utf8")])),
+  );
+}
+
+describe("noros-gen over ROS 2 packages", () => {
+  const codecs = loadOutput();
+
+  it("gives the type hashes rosbag2 recorded for the same definitions", () => {
+    // From bag_with_topics_and_service_events (metadata.yaml and the .db3's message_definitions).
+    expect(codecs["test_msgs/msg/Strings"]!.typeHash).toBe(
+      "RIHS01_eee55533636293ac7c94c62432eedb5777eb849847d2a17b4dcead8c4a20ab32",
+    );
+    expect(codecs["test_msgs/srv/BasicTypes_Event"]!.typeHash).toBe(
+      "RIHS01_5b9988a4805a06ae22dff12903a774ccda710e9514926b826ffc884e3a9a982e",
+    );
+  });
+
+  it("keys codecs pkg/msg/Type, pkg/srv/X_Event, pkg/action/X_Goal", () => {
+    expect(Object.keys(codecs).sort()).toEqual([
+      "builtin_interfaces/msg/Time",
+      "demo_interfaces/action/Count_Feedback",
+      "demo_interfaces/action/Count_FeedbackMessage",
+      "demo_interfaces/action/Count_GetResult_Event",
+      "demo_interfaces/action/Count_GetResult_Request",
+      "demo_interfaces/action/Count_GetResult_Response",
+      "demo_interfaces/action/Count_Goal",
+      "demo_interfaces/action/Count_Result",
+      "demo_interfaces/action/Count_SendGoal_Event",
+      "demo_interfaces/action/Count_SendGoal_Request",
+      "demo_interfaces/action/Count_SendGoal_Response",
+      "demo_interfaces/msg/Corners",
+      "demo_interfaces/msg/Empty",
+      "demo_interfaces/msg/Point",
+      "demo_interfaces/srv/Lookup_Event",
+      "demo_interfaces/srv/Lookup_Request",
+      "demo_interfaces/srv/Lookup_Response",
+      "service_msgs/msg/ServiceEventInfo",
+      "test_msgs/msg/Strings",
+      "test_msgs/srv/BasicTypes_Event",
+      "test_msgs/srv/BasicTypes_Request",
+      "test_msgs/srv/BasicTypes_Response",
+      "unique_identifier_msgs/msg/UUID",
+    ]);
+  });
+
+  it("generates codecs that write what compileCodec writes for the same text", () => {
+    const corners = codecs["demo_interfaces/msg/Corners"]!;
+    const msg = {
+      stamp: { sec: -3, nanosec: 7 },
+      flag: true,
+      b: 255,
+      c: 65,
+      big: -9000000000n,
+      fixed: new Float32Array([1, 2.5, -3]),
+      bounded_values: new Float64Array([0.25]),
+      short_name: "abc",
+      tags: ["a", "b"],
+      wide: "wé",
+      points: [{ x: 1, y: 2 }],
+      nothing: {},
+      payload: new Uint8Array([1, 2, 3]),
+    };
+    const bytes = corners.encode(msg);
+    const compiled = compileCodec(corners.datatype, corners.definition, { encoding: "cdr" });
+    expect(Buffer.from(bytes).toString("hex")).toBe(
+      Buffer.from(compiled.encode(msg)).toString("hex"),
+    );
+    expect(corners.decode(bytes)).toEqual(msg);
+    expect(compiled.typeHash).toBe(corners.typeHash);
+    expect(() => corners.encode({ ...msg, short_name: "123456789" })).toThrow(
+      "demo_interfaces/msg/Corners: short_name: 9 bytes, more than the bound 8",
+    );
+  });
+
+  it("rejects ROS 1 and ROS 2 packages in one run, and ROS 1 packages under --ros2", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "noros-ros1-"));
+    try {
+      const pkg = path.join(dir, "old_msgs");
+      mkdirSync(path.join(pkg, "msg"), { recursive: true });
+      writeFileSync(path.join(pkg, "msg", "A.msg"), "int32 a\n");
+      writeFileSync(
+        path.join(pkg, "package.xml"),
+        "<package><name>old_msgs</name><buildtool_depend>catkin</buildtool_depend><build_depend>message_generation</build_depend></package>\n",
+      );
+      const error = (f: () => unknown) => {
+        try {
+          f();
+        } catch (e) {
+          expect(e).toBeInstanceOf(DefinitionError);
+          return (e as Error).message;
+        }
+        throw new Error("expected a DefinitionError");
+      };
+      expect(error(() => generate({ inputs: [path.join(scenario, "msgs"), dir] }))).toBe(
+        `${path.join(pkg, "package.xml")}:0: a ROS 1 (catkin) package mixed with ROS 2 packages (${path.join(scenario, "msgs", "demo_interfaces", "package.xml")} uses rosidl): generate ROS 1 and ROS 2 bindings in separate runs`,
+      );
+      expect(error(() => generate({ inputs: [dir], ros2: true }))).toMatch(
+        /package\.xml:0: a ROS 1 \(catkin\) package given with --ros2/,
+      );
+      // Without a package.xml, --ros2 decides.
+      rmSync(path.join(pkg, "package.xml"));
+      expect(
+        [
+          ...generate({ inputs: [dir] })
+            .files.get("old_msgs.ts")!
+            .matchAll(/datatype: "([^"]+)"/g),
+        ].map((m) => m[1]),
+      ).toEqual(["old_msgs/A"]);
+      expect(
+        [
+          ...generate({ inputs: [dir], ros2: true })
+            .files.get("old_msgs.ts")!
+            .matchAll(/datatype: "([^"]+)"/g),
+        ].map((m) => m[1]),
+      ).toEqual(["old_msgs/msg/A"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports ROS 2 definition problems with file and line", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "noros-ros2-"));
+    try {
+      mkdirSync(path.join(dir, "p", "msg"), { recursive: true });
+      mkdirSync(path.join(dir, "p", "srv"), { recursive: true });
+      const msg = path.join(dir, "p", "msg", "Bad.msg");
+      writeFileSync(msg, "int32 a\nstring<=x s\nMissing m\n");
+      const srv = path.join(dir, "p", "srv", "S.srv");
+      writeFileSync(srv, "int32 a\n");
+      let message = "";
+      try {
+        generate({ inputs: [dir], ros2: true });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message.split("\n").sort()).toEqual(
+        [
+          `${msg}:2: 'string<=x' is not a legal type (expected TYPE, string<=N, TYPE[], TYPE[N] or TYPE[<=N])`,
+          `${msg}:3: p/Bad.m: unknown type 'Missing' (looked for p/Missing): add its definition to the inputs`,
+          `${srv}:1: a service has one '---' line between request and response, found 0`,
+        ].sort(),
+      );
+      expect(readdirSync(dir)).toEqual(["p"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

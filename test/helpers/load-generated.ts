@@ -1,0 +1,32 @@
+/**
+ * Runs generated modules as a user's program would: each TypeScript file transpiled to CommonJS,
+ * `noros/support` bound to the runtime's sources, `./pkg.js` to the other generated files.
+ */
+import { ts } from "ts-morph";
+import * as support from "../../runtime/codec/support.js";
+import type { Codec } from "../../runtime/codec/types.js";
+
+/** The `codecs` map of the output's index.ts (`files`: file name -> contents). */
+export function loadGeneratedCodecs(
+  files: ReadonlyMap<string, string>,
+): Record<string, Codec<unknown>> {
+  const cache = new Map<string, Record<string, unknown>>();
+  const load = (file: string): Record<string, unknown> => {
+    const known = cache.get(file);
+    if (known !== undefined) return known;
+    const exports: Record<string, unknown> = {};
+    cache.set(file, exports);
+    const source = files.get(file);
+    if (source === undefined) throw new Error(`no generated file ${file}`);
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    const require = (specifier: string) =>
+      specifier === "noros/support"
+        ? support
+        : load(specifier.replace(/^\.\//, "").replace(/\.js$/, ".ts"));
+    new Function("exports", "require", js)(exports, require);
+    return exports;
+  };
+  return load("index.ts").codecs as Record<string, Codec<unknown>>;
+}
