@@ -28,9 +28,10 @@
  */
 import { StatusLevel, type IWebSocket, type Parameter } from "@foxglove/ws-protocol";
 import { FoxgloveServer } from "../ws-protocol.js";
+import { listen } from "../listen.js";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 
 import { resolveName } from "../../runtime/client/names.js";
 import { UserError } from "../errors.js";
@@ -128,27 +129,6 @@ export async function startPlayServer(options: PlayServerOptions): Promise<PlayS
     await source.close();
     throw error;
   }
-}
-
-function listen(host: string, port: number, server: FoxgloveServer): Promise<WebSocketServer> {
-  return new Promise((resolve, reject) => {
-    const wss = new WebSocketServer({
-      host,
-      port,
-      handleProtocols: (protocols) => server.handleProtocols(protocols),
-    });
-    wss.once("listening", () => resolve(wss));
-    wss.once("error", (error: NodeJS.ErrnoException) => {
-      wss.close();
-      reject(
-        new UserError(
-          error.code === "EADDRINUSE"
-            ? `port ${port} on ${host} is already in use (try --port 0 for a free one)`
-            : `cannot listen on ${host}:${port}: ${error.message}`,
-        ),
-      );
-    });
-  });
 }
 
 async function serve(

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 
 import { compileCodec } from "../../runtime/codec/compile.js";
+import { BUILTIN_TYPES } from "../../runtime/schema/model.js";
 
 export interface MessageDefinition {
   readonly type: string;
@@ -172,24 +173,7 @@ const LOGGER_SERVICES: Record<string, ServiceDefinition> = {
   },
 };
 
-const BUILTINS = new Set([
-  "bool",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-  "float32",
-  "float64",
-  "string",
-  "time",
-  "duration",
-  "char",
-  "byte",
-]);
+const BUILTINS: ReadonlySet<string> = new Set(BUILTIN_TYPES);
 
 /** Message types a definition text uses, resolved to `pkg/Type`. */
 function nestedTypes(pkg: string, text: string): string[] {

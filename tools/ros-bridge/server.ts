@@ -20,12 +20,13 @@
 import { StatusLevel, type IWebSocket } from "@foxglove/ws-protocol";
 import { randomUUID } from "node:crypto";
 import * as os from "node:os";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 
 import { compileCodec } from "../../runtime/codec/compile.js";
 import { UserError, errorMessage } from "../errors.js";
 import { ClientTracker, type AdvertisedChannel, type PlayClient } from "../play/clients.js";
 import { FoxgloveServer } from "../ws-protocol.js";
+import { listen } from "../listen.js";
 import { nowNs } from "./clock.js";
 import type { ServerEnd } from "./in-process.js";
 import { DefinitionLibrary, hasDefinitions, installedShareDirs } from "./definitions.js";
@@ -710,27 +711,6 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       accept(ws, name);
     },
   };
-}
-
-function listen(host: string, port: number, server: FoxgloveServer): Promise<WebSocketServer> {
-  return new Promise((resolve, reject) => {
-    const wss = new WebSocketServer({
-      host,
-      port,
-      handleProtocols: (protocols) => server.handleProtocols(protocols),
-    });
-    wss.once("listening", () => resolve(wss));
-    wss.once("error", (error: NodeJS.ErrnoException) => {
-      wss.close();
-      reject(
-        new UserError(
-          error.code === "EADDRINUSE"
-            ? `port ${port} on ${host} is already in use (try --port 0 for a free one)`
-            : `cannot listen on ${host}:${port}: ${error.message}`,
-        ),
-      );
-    });
-  });
 }
 
 function describeNetworkError(error: unknown): string {
