@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     // Generated modules carry `/* eslint-disable */` for users' stricter configs.
-    files: ["generated/**"],
+    files: ["generated/**", "generated-ros2/**"],
     linterOptions: { reportUnusedDisableDirectives: "off" },
   },
 );

@@ -27,7 +27,7 @@ const repo = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 const ranges = { ...repo.devDependencies, ...repo.dependencies };
 
 const PACKAGES = {
-  noros: { dirs: ["runtime", "generated"], bin: false, cjsTypes: true },
+  noros: { dirs: ["runtime", "generated", "generated-ros2"], bin: false, cjsTypes: true },
   "noros-gen": { dirs: ["runtime", "generated", "generator", "tools"], bin: true, cjsTypes: false },
 };
 

@@ -93,12 +93,12 @@ describeIf(
   });
 });
 
-/** The arguments of package.json's `generate:std` after `node bin/noros-gen.js`. */
-function generateStdArgs(): string[] {
+/** The arguments of a package.json script (`generate:std`...) after `node bin/noros-gen.js`. */
+function generateStdArgs(script = "generate:std"): string[] {
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
-  const words = pkg.scripts["generate:std"]!.trim().split(/\s+/);
+  const words = pkg.scripts[script]!.trim().split(/\s+/);
   expect(words.slice(0, 2)).toEqual(["node", "bin/noros-gen.js"]);
   return words.slice(2);
 }
@@ -113,11 +113,14 @@ describe("standard definitions in the repository", () => {
     expect(inputs).toEqual(["generator/std-msgs", "generator/std-extra"]);
   });
 
-  it("generated/ is what noros-gen makes from them (generate:std --check)", async () => {
+  it.each([
+    ["generated/", "generate:std"],
+    ["generated-ros2/ (ROS 2, from generator/std-ros2)", "generate:std-ros2"],
+  ])("%s is what noros-gen makes from them (%s --check)", async (_, script) => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const result = await runCli(main, [...generateStdArgs(), "--check"]);
+      const result = await runCli(main, [...generateStdArgs(script), "--check"]);
       expect(result.stderr).toBe("");
       expect(result.code).toBe(0);
     } finally {

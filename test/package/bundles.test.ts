@@ -81,6 +81,19 @@ describe("browser bundles of the noros package (esbuild, minified)", () => {
     expect(b.inputs.some((f) => f.includes("/emit/"))).toBe(false);
   });
 
+  it("one generated ROS 2 (CDR) codec is at most 8 KB gzip too", async () => {
+    const b = await bundle(
+      "one-ros2-codec",
+      `import { ImuCodec } from "noros/ros2/msgs/sensor_msgs";
+       const msg = ImuCodec.decode(ImuCodec.encode({} as never));
+       console.log(msg.orientation.w, ImuCodec.typeHash);`,
+    );
+    note("one ROS 2 codec (sensor_msgs/msg/Imu)", b);
+    expect(b.gzip).toBeLessThanOrEqual(8 * KB);
+    expect(b.text).toContain('datatype:"sensor_msgs/msg/Imu"');
+    expect(b.text).not.toContain('datatype:"sensor_msgs/msg/PointCloud2"');
+  });
+
   it("RosClient with one generated codec is at most 35 KB gzip, and has no ws", async () => {
     const b = await bundle(
       "client-one-codec",

@@ -219,13 +219,25 @@ await client.close();
       entries[name] = Object.keys(manifest.exports)
         .filter((key) => key !== "./package.json")
         .flatMap((key) =>
-          key === "./msgs/*"
-            ? ["std_msgs", "sensor_msgs", "geometry_msgs"].map((p) => `${name}/msgs/${p}`)
+          // A pattern export (`./msgs/*`, `./ros2/msgs/*`): a few of the packages behind it.
+          key.endsWith("/*")
+            ? ["std_msgs", "sensor_msgs", "geometry_msgs"].map(
+                (p) => `${name}/${key.slice(2, -1)}${p}`,
+              )
             : [key === "." ? name : `${name}/${key.slice(2)}`],
         );
     }
     expect(entries.noros).toEqual(
-      expect.arrayContaining(["noros", "noros/msgs", "noros/msgs/register", "noros/support"]),
+      expect.arrayContaining([
+        "noros",
+        "noros/msgs",
+        "noros/msgs/register",
+        "noros/msgs/sensor_msgs",
+        "noros/ros2/msgs",
+        "noros/ros2/msgs/register",
+        "noros/ros2/msgs/sensor_msgs",
+        "noros/support",
+      ]),
     );
     expect(entries["noros-gen"]).toEqual(["noros-gen", "noros-gen/tools"]);
     // Every entry loads, from ESM and from CommonJS.
