@@ -26,12 +26,12 @@
  *   every recorded publisher (callerid) and publishing client, sent the way foxglove_bridge
  *   sends it (see graph.ts).
  */
-import { StatusLevel, type IWebSocket, type Parameter } from "@foxglove/ws-protocol";
+import type { Parameter } from "@foxglove/ws-protocol";
 import { FoxgloveServer } from "../ws-protocol.js";
 import { listen } from "../listen.js";
+import { asProtocolSocket, sendMessageData, sendToSubscriber } from "../message-data.js";
 import { randomUUID } from "node:crypto";
 import * as path from "node:path";
-import type { WebSocket } from "ws";
 
 import { resolveName } from "../../runtime/client/names.js";
 import { UserError } from "../errors.js";
@@ -109,7 +109,6 @@ export interface PlayServer {
 }
 
 export const SUBSCRIBE_SETTLE_MS = 100;
-const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
 const UNPACED_HIGH_WATER_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 1000;
 /** Period of a looping recording whose messages all have one time. */
@@ -230,33 +229,10 @@ async function serve(
     return recorded.find((c) => c.id === channelId)?.topic ?? relayed.get(channelId)?.topic;
   }
 
-  function sendFrame(ws: WebSocket, subscriptionId: number, time: bigint, data: Uint8Array) {
-    // MessageData: op 0x01, u32 subscription id, u64 receive time (ns), then the ROS 1 payload.
-    const frame = Buffer.allocUnsafe(13 + data.byteLength);
-    frame.writeUInt8(1, 0);
-    frame.writeUInt32LE(subscriptionId, 1);
-    frame.writeBigUInt64LE(time, 5);
-    frame.set(data, 13);
-    ws.send(frame);
-  }
-
   function deliver(channelId: number, time: bigint, data: Uint8Array): void {
     for (const [client, subscriptionId] of tracker.subscribers(channelId)) {
-      if (client.ws.readyState !== client.ws.OPEN) continue;
-      if (!isUnpaced(rate) && client.ws.bufferedAmount > SLOW_CLIENT_BYTES) {
-        if (!client.warnedSlow) {
-          client.warnedSlow = true;
-          server.sendStatus(
-            {
-              level: StatusLevel.WARNING,
-              message: "noros play: client too slow, more than 10 MB queued; dropping messages",
-            },
-            asProtocolSocket(client.ws),
-          );
-        }
-        continue;
-      }
-      sendFrame(client.ws, subscriptionId, time, data);
+      // Unpaced (`--rate 0`) play waits for the clients instead of dropping for them.
+      sendToSubscriber(server, client, subscriptionId, time, data, "noros play", !isUnpaced(rate));
     }
   }
 
@@ -276,7 +252,8 @@ async function serve(
   const tracker = new ClientTracker((channelId) => topicOf(channelId) !== undefined, {
     subscribed(client, channelId, subscriptionId) {
       const last = latched.get(channelId);
-      if (last !== undefined) sendFrame(client.ws, subscriptionId, last.receiveTime, last.data);
+      if (last !== undefined)
+        sendMessageData(client.ws, subscriptionId, last.receiveTime, last.data);
       for (const wake of [...subscriptionWaiters]) wake();
       for (const waiter of [...topicWaiters]) {
         if (subscriberCount(waiter.topic) < waiter.clients) continue;
@@ -476,9 +453,4 @@ async function serve(
 
 function pick(channel: SourceChannel): Pick<PlayChannelInfo, "topic" | "schemaName" | "schema"> {
   return { topic: channel.topic, schemaName: channel.schemaName, schema: channel.schema };
-}
-
-/** `ws` sockets implement the protocol library's structural `IWebSocket` at run time. */
-function asProtocolSocket(ws: WebSocket): IWebSocket {
-  return ws as unknown as IWebSocket;
 }

@@ -17,7 +17,7 @@
  *   unreachable master is reported once (log line and status) and retried with backoff while
  *   the WebSocket side stays up.
  */
-import { StatusLevel, type IWebSocket } from "@foxglove/ws-protocol";
+import { StatusLevel } from "@foxglove/ws-protocol";
 import { randomUUID } from "node:crypto";
 import * as os from "node:os";
 import type { WebSocket } from "ws";
@@ -27,6 +27,7 @@ import { UserError, errorMessage } from "../errors.js";
 import { ClientTracker, type AdvertisedChannel, type PlayClient } from "../play/clients.js";
 import { FoxgloveServer } from "../ws-protocol.js";
 import { listen } from "../listen.js";
+import { asProtocolSocket, sendToSubscriber } from "../message-data.js";
 import { nowNs } from "./clock.js";
 import type { ServerEnd } from "./in-process.js";
 import { DefinitionLibrary, hasDefinitions, installedShareDirs } from "./definitions.js";
@@ -103,8 +104,6 @@ export interface Bridge {
   acceptInProcess(end: ServerEnd, name: string): void;
 }
 
-const SLOW_CLIENT_BYTES = 10 * 1024 * 1024;
-const LARGE_PAYLOAD_BYTES = 64 * 1024;
 const CLOSE_GRACE_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -243,43 +242,12 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const channelById = new Map<number, BridgeChannel>();
   const key = (topic: string, type: string) => `${topic}\n${type}`;
 
-  function sendFrame(ws: WebSocket, subscriptionId: number, time: bigint, data: Uint8Array) {
-    // MessageData: op 0x01, u32 subscription id, u64 receive time (ns), then the ROS 1 payload.
-    const header = Buffer.allocUnsafe(13);
-    header.writeUInt8(1, 0);
-    header.writeUInt32LE(subscriptionId, 1);
-    header.writeBigUInt64LE(time, 5);
-    if (data.byteLength < LARGE_PAYLOAD_BYTES) {
-      ws.send(Buffer.concat([header, data], 13 + data.byteLength));
-      return;
-    }
-    // Large payloads go out as one WebSocket message in two fragments (header, then the bytes
-    // as received), which spares copying megabytes per message. Nothing can be sent between
-    // the two calls: both are queued in order, synchronously.
-    ws.send(header, { binary: true, fin: false });
-    ws.send(data, { binary: true, fin: true });
-  }
-
   function deliverRos(topic: string, type: string, bytes: Buffer) {
     const channel = channels.get(key(topic, type));
     if (channel === undefined) return;
     const time = nowNs();
     for (const [client, subscriptionId] of tracker.subscribers(channel.id)) {
-      if (client.ws.readyState !== client.ws.OPEN) continue;
-      if (client.ws.bufferedAmount > SLOW_CLIENT_BYTES) {
-        if (!client.warnedSlow) {
-          client.warnedSlow = true;
-          server.sendStatus(
-            {
-              level: StatusLevel.WARNING,
-              message: "noros bridge: client too slow, more than 10 MB queued; dropping messages",
-            },
-            asProtocolSocket(client.ws),
-          );
-        }
-        continue;
-      }
-      sendFrame(client.ws, subscriptionId, time, bytes);
+      sendToSubscriber(server, client, subscriptionId, time, bytes, "noros bridge");
     }
   }
 
@@ -726,9 +694,4 @@ function toBuffer(data: unknown): Buffer {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   const view = data as ArrayBufferView;
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-}
-
-/** `ws` sockets implement the protocol library's structural `IWebSocket` at run time. */
-function asProtocolSocket(ws: WebSocket): IWebSocket {
-  return ws as unknown as IWebSocket;
 }
