@@ -3,7 +3,7 @@
  * one TypeScript module per package plus an index. Everything is produced in memory; writing
  * (atomic) and checking (`--check`) are in output.ts.
  */
-import type { DefinitionProblem, ResolvedType } from "../runtime/schema/model.js";
+import type { DefinitionProblem } from "../runtime/schema/model.js";
 import { DefinitionError } from "../runtime/schema/model.js";
 import { TypeSet } from "../runtime/schema/resolve.js";
 import { Layouts } from "../runtime/codec/emit/layout.js";
@@ -142,14 +142,7 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     addLiveSchemas(options.live, types, own, topics, liveServices, warnings, problems);
   }
 
-  let resolved = new Map<string, ResolvedType>();
-  try {
-    resolved = types.resolveAll([...own].sort());
-  } catch (error) {
-    if (!(error instanceof DefinitionError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (problems.length > 0) throw new DefinitionError(problems);
+  const resolved = types.resolveAll([...own].sort(), problems);
 
   // Everything the emitted code touches, external types included (for sizes and inlining).
   const all = new Map(resolved);

@@ -9,11 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Layouts } from "../runtime/codec/emit/layout.js";
-import {
-  DefinitionError,
-  type DefinitionProblem,
-  type ResolvedType,
-} from "../runtime/schema/model.js";
+import type { DefinitionProblem } from "../runtime/schema/model.js";
 import { isValidBaseName } from "../runtime/schema/parse.js";
 import { quote } from "../runtime/schema/quote.js";
 import { TypeSet } from "../runtime/schema/resolve.js";
@@ -166,14 +162,7 @@ export function generateRos2(
     }
   }
 
-  let resolved = new Map<string, ResolvedType>();
-  try {
-    resolved = types.resolveAll([...own].sort());
-  } catch (error) {
-    if (!(error instanceof DefinitionError)) throw error;
-    problems.push(...error.problems);
-  }
-  if (problems.length > 0) throw new DefinitionError(problems);
+  const resolved = types.resolveAll([...own].sort(), problems);
   const layouts = new Layouts(resolved);
 
   const fullName = (key: string) => fullNames.get(key) ?? key.replace("/", "/msg/");

@@ -55,6 +55,29 @@ export interface ParseResult {
  * thrown, so that a run can report every error of every file together.
  */
 export function parseMessage(fullName: string, text: string, source: SourceRef): ParseResult {
+  return parseDeclarations(fullName, text, source, (raw, line, problem) => {
+    const clean = stripComment(raw);
+    if (clean === "") return undefined;
+    return clean.includes("=")
+      ? parseConstant(raw, clean, line, problem)
+      : parseField(clean, line, problem);
+  });
+}
+
+/**
+ * The line loop shared by ROS 1 and ROS 2 definitions: `parseLine` reads one line (undefined for
+ * a blank or comment line, or after reporting a problem); names declared twice are reported.
+ */
+export function parseDeclarations(
+  fullName: string,
+  text: string,
+  source: SourceRef,
+  parseLine: (
+    raw: string,
+    line: number,
+    problem: (message: string) => void,
+  ) => FieldDef | ConstantDef | undefined,
+): ParseResult {
   const slash = fullName.indexOf("/");
   const pkg = slash < 0 ? "" : fullName.slice(0, slash);
   const name = slash < 0 ? fullName : fullName.slice(slash + 1);
@@ -64,14 +87,9 @@ export function parseMessage(fullName: string, text: string, source: SourceRef):
   const seen = new Map<string, number>();
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
     const line = source.firstLine + i;
     const problem = (message: string) => problems.push({ file: source.file, line, message });
-    const clean = stripComment(raw);
-    if (clean === "") continue;
-    const declared = clean.includes("=")
-      ? parseConstant(raw, clean, line, problem)
-      : parseField(clean, line, problem);
+    const declared = parseLine(lines[i]!, line, problem);
     if (declared === undefined) continue;
     const earlier = seen.get(declared.name);
     if (earlier !== undefined) {

@@ -122,15 +122,23 @@ export class TypeSet {
     };
   }
 
-  /** Resolves every type, collecting all problems; throws one `DefinitionError` if any. */
-  resolveAll(names: Iterable<string> = this.specs.keys()): Map<string, ResolvedType> {
+  /**
+   * Resolves every type, collecting all problems; throws one `DefinitionError` if any, listing
+   * the `earlier` problems of the run (parsing, loading) first.
+   */
+  resolveAll(
+    names: Iterable<string> = this.specs.keys(),
+    earlier: readonly DefinitionProblem[] = [],
+  ): Map<string, ResolvedType> {
     const problems: DefinitionProblem[] = [];
     const out = new Map<string, ResolvedType>();
     for (const name of names) {
       const result = this.tryResolve(name, problems);
       if (result !== undefined) out.set(name, result);
     }
-    if (problems.length > 0) throw new DefinitionError(dedupe(problems));
+    if (earlier.length + problems.length > 0) {
+      throw new DefinitionError([...earlier, ...dedupe(problems)]);
+    }
     return out;
   }
 

@@ -16,6 +16,7 @@ import type {
   SourceRef,
 } from "./model.js";
 import { printable, quote } from "./quote.js";
+import { parseDeclarations } from "./parse.js";
 import { isRos2Builtin } from "./resolve.js";
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -59,36 +60,13 @@ export interface Ros2ParseResult {
 
 /** Parses `text` as the definition of `key` (`pkg/Type`); problems are collected, not thrown. */
 export function parseRos2Message(key: string, text: string, source: SourceRef): Ros2ParseResult {
-  const slash = key.indexOf("/");
-  const pkg = key.slice(0, slash);
-  const name = key.slice(slash + 1);
-  const fields: FieldDef[] = [];
-  const constants: ConstantDef[] = [];
-  const problems: DefinitionProblem[] = [];
-  const seen = new Map<string, number>();
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = source.firstLine + i;
-    const problem = (message: string) => problems.push({ file: source.file, line, message });
-    const clean = stripComment(lines[i]!).trim();
-    if (clean === "") continue;
-    const declared = CONSTANT.test(clean)
+  return parseDeclarations(key, text, source, (raw, line, problem) => {
+    const clean = stripComment(raw).trim();
+    if (clean === "") return undefined;
+    return CONSTANT.test(clean)
       ? parseConstant(clean, line, problem)
       : parseField(clean, line, problem);
-    if (declared === undefined) continue;
-    const earlier = seen.get(declared.name);
-    if (earlier !== undefined) {
-      problem(`duplicate name ${quote(declared.name)} (first declared on line ${earlier})`);
-      continue;
-    }
-    seen.set(declared.name, line);
-    if ("valueText" in declared) constants.push(declared);
-    else fields.push(declared);
-  }
-  return {
-    spec: { fullName: key, package: pkg, name, text, fields, constants, source },
-    problems,
-  };
+  });
 }
 
 /** The line up to its first `#` outside single or double quotes (backslash escapes quotes). */
