@@ -30,7 +30,14 @@ import {
   type TextServerMessage,
 } from "./protocol.js";
 import { Publishers } from "./publishers.js";
-import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs.js";
+import {
+  CDR_ENCODING,
+  isRos2TypeName,
+  MESSAGE_ENCODING,
+  rosNamingHint,
+  SchemaCodecs,
+  type Wire,
+} from "./schema-codecs.js";
 import { Services } from "./services.js";
 import { Subscriptions } from "./subscriptions.js";
 import type {
@@ -327,12 +334,16 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.#state = "connected";
     this.#connection.markHealthy();
     const encodings = info.supportedEncodings;
-    if (encodings !== undefined && !encodings.includes(MESSAGE_ENCODING)) {
+    if (
+      encodings !== undefined &&
+      !encodings.includes(MESSAGE_ENCODING) &&
+      !encodings.includes(CDR_ENCODING)
+    ) {
       this.#report(
         new RosClientError(
           "unsupported",
           `server "${info.name}" supports encodings [${encodings.join(", ")}], ` +
-            `not "${MESSAGE_ENCODING}": it is not a ROS 1 bridge`,
+            `not "${MESSAGE_ENCODING}" (ROS 1) nor "${CDR_ENCODING}" (ROS 2): it is not a ROS bridge`,
           { url: this.url },
         ),
       );
@@ -617,12 +628,20 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (conflict !== undefined) {
       throw new RosClientError(
         "request",
-        `cannot advertise ${topic} as ${datatype}: the server has it as ${conflict.schemaName}`,
+        `cannot advertise ${topic} as ${datatype}: the server has it as ${conflict.schemaName}` +
+          rosNamingHint(datatype, conflict.schemaName),
         context,
       );
     }
+    // The type's name says which ROS it belongs to, and so what goes on the wire.
+    const wire: Wire = isRos2TypeName(datatype) ? "cdr" : "ros1";
+    const wires = this.#serverWires();
+    const naming = wires === undefined || wires.has(wire) ? undefined : wrongRosNaming(datatype);
+    if (naming !== undefined) {
+      throw new RosClientError("request", `cannot advertise ${topic}: ${naming}`, context);
+    }
     const advertised = channels.find((c) => c.schemaName === datatype && c.schema !== "")?.schema;
-    const codec = this.#ctx.codecs.forPublishing(datatype, options.definition, advertised);
+    const codec = this.#ctx.codecs.forPublishing(datatype, options.definition, advertised, wire);
     if ("error" in codec) {
       throw new RosClientError("schema", `cannot publish ${topic}: ${codec.error}`, context);
     }
@@ -728,7 +747,8 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (datatype !== ANY_TYPE && service.type !== datatype) {
       throw new RosClientError(
         "request",
-        `service ${name} has type ${service.type} on the server, called as ${datatype}`,
+        `service ${name} has type ${service.type} on the server, called as ${datatype}` +
+          rosNamingHint(datatype, service.type),
         context,
       );
     }
@@ -780,6 +800,19 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /**
+   * The wires the server reads and writes, from its `supportedEncodings` (a ROS 2 bridge: `cdr`,
+   * a ROS 1 bridge: `ros1`), else from its channels; undefined when nothing tells.
+   */
+  #serverWires(): Set<Wire> | undefined {
+    const wires = new Set<Wire>();
+    const encodings =
+      this.#serverInfo?.supportedEncodings ?? this.#subscriptions.channels().map((c) => c.encoding);
+    if (encodings.includes(MESSAGE_ENCODING)) wires.add("ros1");
+    if (encodings.includes(CDR_ENCODING)) wires.add("cdr");
+    return wires.size === 0 ? undefined : wires;
+  }
 
   #offers(capability: string): boolean {
     return this.#serverInfo?.capabilities.includes(capability) === true;
@@ -856,6 +889,26 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       }),
     );
   }
+}
+
+/**
+ * Why `datatype` cannot be published to a server of `wire`: a ROS 2 bridge creates its publisher
+ * from a `pkg/msg/Type` name and a ROS 1 bridge from `pkg/Type`; the other form would fail there
+ * (and the two names stand for different TypeScript types, so they are not mapped silently).
+ */
+function wrongRosNaming(datatype: string): string {
+  const parts = datatype.split("/");
+  if (!isRos2TypeName(datatype)) {
+    const suggestion = parts.length === 2 ? ` (e.g. "${parts[0]}/msg/${parts[1]}")` : "";
+    return (
+      `the server is a ROS 2 bridge, which names types pkg/msg/Type; ${datatype} is a ROS 1 ` +
+      `name${suggestion}: use the ROS 2 type and its bindings from noros/ros2/msgs`
+    );
+  }
+  return (
+    `the server is a ROS 1 bridge, which names types pkg/Type; ${datatype} is a ROS 2 name ` +
+    `(e.g. "${parts[0]}/${parts[2]}"): use the ROS 1 type and its bindings from noros/msgs`
+  );
 }
 
 function withHint(error: Error, hint: string): Error {
