@@ -766,18 +766,42 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
 
   /**
    * Sets parameters; resolves with the values the server reports back. Non-integer numbers are
-   * sent as `float64` (ROS doubles); integers as ROS ints.
+   * sent as `float64` (ROS doubles); integers as ROS ints, except, on a ROS 2 bridge, for a
+   * parameter that is a double (ROS 2 refuses a change of type; the client asks the server for
+   * the types of parameters it has not seen yet). A ROS 2 bridge names parameters `/node.param`
+   * (`/talker.use_sim_time`).
    */
   setParameters(
     values: Record<string, ParameterValue>,
     options: RequestOptions = {},
   ): Promise<Record<string, ParameterValue>> {
-    return this.#parameterRequest("setParameters", { parameters: toParameters(values) }, options);
+    return this.#parameterRequest(
+      "setParameters",
+      async (deadline) => {
+        // ROS 2 parameters keep their type (a double stays a double); ROS 1 ones take any value.
+        const wires = this.#serverWires();
+        if (wires?.has("cdr") !== true || wires.has("ros1")) {
+          return { parameters: toParameters(values) };
+        }
+        // An integral number may be meant for a double: learn the types not yet known first.
+        const known = this.#parameters.knownTypes;
+        const integral = (v: ParameterValue) =>
+          typeof v === "number" || (Array.isArray(v) && v.every((e) => typeof e === "number"));
+        const unknown = Object.keys(values).filter((n) => integral(values[n]) && !known.has(n));
+        if (unknown.length > 0) {
+          const left = Math.max(0, deadline - Date.now());
+          const body = { parameterNames: unknown };
+          await this.#parameters.request("getParameters", body, deadline, left);
+        }
+        return { parameters: toParameters(values, known) };
+      },
+      options,
+    );
   }
 
   async #parameterRequest(
     op: ParameterOp,
-    body: object,
+    body: object | ((deadline: number) => Promise<object>),
     options: RequestOptions,
   ): Promise<Record<string, ParameterValue>> {
     this.#assertOpen();
@@ -796,7 +820,8 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (!info.capabilities.includes("parameters")) {
       throw new RosClientError("unsupported", `server "${info.name}" does not offer parameters`);
     }
-    return this.#parameters.request(op, body, deadline, timeoutMs);
+    const message = typeof body === "function" ? await body(deadline) : body;
+    return this.#parameters.request(op, message, deadline, timeoutMs);
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -56,26 +56,15 @@ export function isRos2TypeName(datatype: string): boolean {
 }
 
 /**
- * `sensor_msgs/Imu` for `sensor_msgs/msg/Imu`, and the reverse: the name the other ROS would
- * give a type, for errors that point at the right one.
- */
-export function otherRosName(datatype: string): string | undefined {
-  const parts = datatype.split("/");
-  if (parts.length === 3) return `${parts[0]}/${parts[2]}`;
-  if (parts.length !== 2) return undefined;
-  // ROS 1 service parts are `pkg/SrvRequest`; ROS 2 names them `pkg/srv/Srv_Request`.
-  const part = /^(.+)(Request|Response)$/.exec(parts[1]!);
-  if (part !== null) return `${parts[0]}/srv/${part[1]}_${part[2]}`;
-  return `${parts[0]}/msg/${parts[1]}`;
-}
-
-/**
  * The hint for a ROS 1 type name given for a ROS 2 type or the reverse (`sensor_msgs/Imu` for
  * `sensor_msgs/msg/Imu`). Not mapped silently: the two are different TypeScript types (ROS 2 has
  * `nanosec` and no `header.seq`), so the caller must name the one it handles.
  */
 export function rosNamingHint(given: string, advertised: string): string {
-  if (otherRosName(given) !== advertised) return "";
+  const g = given.split("/");
+  const a = advertised.split("/");
+  // The same package and type, one named the ROS 1 way and the other the ROS 2 way.
+  if (g.length === a.length || g[0] !== a[0] || g[g.length - 1] !== a[a.length - 1]) return "";
   return isRos2TypeName(advertised)
     ? ` (the server is a ROS 2 bridge: name the type "${advertised}", whose bindings are in noros/ros2/msgs)`
     : ` (the server is a ROS 1 bridge: name the type "${advertised}", whose bindings are in noros/msgs)`;
