@@ -112,9 +112,9 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
     return { server, client };
   }
 
-  // wrong_rmw_test_0.mcap has nothing to serve (its own test below).
+  // wrong_rmw_test_0.mcap and rewriter_b_0.db3 have nothing to serve (their own tests below).
   const files = readdirSync(dir ?? ".").filter(
-    (f) => /\.mcap$/.test(f) && !f.includes("wrong_rmw"),
+    (f) => /\.(mcap|db3)$/.test(f) && !f.includes("wrong_rmw") && !f.includes("rewriter_b"),
   );
 
   it.each(files)("serves every message of %s as recorded", async (file) => {
@@ -126,16 +126,11 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       capabilities: ["clientPublish", "connectionGraph", "parametersSubscribe", "parameters"],
     });
     const served = new Set(server.channels.map((c) => c.topic));
-    const skipped = server.source.skippedChannels;
+    expect(server.source.skippedChannels).toEqual([]);
     for (const [topic, want] of expected) {
       const name = topic.startsWith("/") ? topic : `/${topic}`;
-      if (want.reference === undefined) {
-        // No definition stored, and the type is not in the standard set: refused, with why.
-        expect(served.has(name)).toBe(false);
-        expect(skipped.find((s) => s.topic === topic)?.reason).toMatch(/no definition/);
-        continue;
-      }
       expect(served.has(name)).toBe(true);
+      if (want.reference === undefined) throw new Error(`${topic}: no reference definition`);
       const channel = client.channel(name);
       expect(channel).toMatchObject({ encoding: "cdr", schemaEncoding: "ros2msg" });
       expect(channel.schemaName).toMatch(/^\w+\/(msg|srv)\/\w+$/);
@@ -154,10 +149,7 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       totals.messages += got.length;
     }
     expect(client.received).toHaveLength(
-      [...expected.values()].reduce(
-        (n, t) => n + (t.reference !== undefined ? t.messages.length : 0),
-        0,
-      ),
+      [...expected.values()].reduce((n, t) => n + t.messages.length, 0),
     );
     totals.files++;
   });
@@ -174,5 +166,62 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       ["/array_topic", 'message encoding "wrong_format" is neither ros1 nor cdr'],
       ["/test_topic", 'message encoding "wrong_format" is neither ros1 nor cdr'],
     ]);
+  });
+
+  it("refuses topics without any definition whose type is not in the standard set", async () => {
+    const server = await startPlayServer({
+      file: path.join(dir!, "ros2__rosbag2__rewriter_b_0.db3"),
+      port: 0,
+      start: "manual",
+    });
+    servers.push(server);
+    expect(server.channels).toEqual([]);
+    expect(server.source.skippedChannels).toEqual([
+      {
+        topic: "a_empty",
+        reason:
+          "the recording has no definition of its type, and test_msgs/msg/Empty is not in the standard ROS 2 set shipped with noros",
+      },
+      {
+        topic: "c_strings",
+        reason:
+          "the recording has no definition of its type, and test_msgs/msg/Strings is not in the standard ROS 2 set shipped with noros",
+      },
+    ]);
+  });
+
+  it("replaces talker.db3's placeholder definitions with the standard ones, and says so", async () => {
+    const { server, client } = await playAll("ros2__rosbag2__talker.db3");
+    const notices = new Map(server.source.notices.map((n) => [n.topic, n.message]));
+    expect(notices.get("/topic")).toBe(
+      'its stored definition is a placeholder (type hash "hash1"); serving the standard ROS 2 (Jazzy) definition of std_msgs/msg/String shipped with noros',
+    );
+    expect(notices.get("/rosout")).toMatch(
+      /^it does not decode the recorded messages \(.*bytes left over.*\); serving the standard ROS 2 \(Jazzy\) definition of rcl_interfaces\/msg\/Log shipped with noros$/,
+    );
+    expect(client.channel("/rosout").schema).toContain("\nMSG: builtin_interfaces/Time\n");
+  });
+
+  it("serves a service-event topic stored as raw .srv text with a built _Event definition", async () => {
+    const { server, client } = await playAll("ros2__rosbag2__topics_and_services.mcap");
+    const channel = client.channel("/add_two_ints/_service_event");
+    expect(channel.schemaName).toBe("example_interfaces/srv/AddTwoInts_Event");
+    expect(channel.schema.split("\n").slice(0, 3)).toEqual([
+      "service_msgs/ServiceEventInfo info",
+      "example_interfaces/AddTwoInts_Request[<=1] request",
+      "example_interfaces/AddTwoInts_Response[<=1] response",
+    ]);
+    expect(channel.schema).toContain(
+      `\n${SEPARATOR}\nMSG: example_interfaces/AddTwoInts_Request\n`,
+    );
+    expect(server.source.notices).toContainEqual({
+      topic: "/add_two_ints/_service_event",
+      message:
+        "stored definition is the raw .srv text; serving the example_interfaces/srv/AddTwoInts_Event definition built from it",
+    });
+    expect(client.serverInfo.metadata).toEqual({
+      ROS_DISTRO: "rolling",
+      source: "ros2__rosbag2__topics_and_services.mcap",
+    });
   });
 });
