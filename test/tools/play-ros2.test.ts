@@ -9,14 +9,21 @@
  */
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader } from "@foxglove/rosmsg2-serialization";
-import { readdirSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
 
 import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
 import { describeIf, sharedRos2BagsDir } from "../helpers/env.js";
 import { readRos2Db3 } from "../helpers/ros2-db3.js";
 import { readRos2Mcap } from "../helpers/ros2-mcap.js";
-import { ProbeClient } from "./helpers.js";
+import { ProbeClient, runNoros, tempDir } from "./helpers.js";
 
 const dir = sharedRos2BagsDir();
 const SEPARATOR = "=".repeat(80);
@@ -222,6 +229,112 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
     expect(client.serverInfo.metadata).toEqual({
       ROS_DISTRO: "rolling",
       source: "ros2__rosbag2__topics_and_services.mcap",
+    });
+  });
+
+  describe("rosbag2 folders (metadata.yaml)", () => {
+    const tmp = tempDir();
+    afterAll(() => tmp.remove());
+
+    /** A bag folder: `metadata` as its metadata.yaml, `links` name -> shared file. */
+    function folder(name: string, metadata: string, links: Record<string, string>): string {
+      const bag = path.join(tmp.dir, name);
+      mkdirSync(bag);
+      writeFileSync(path.join(bag, "metadata.yaml"), metadata);
+      for (const [file, target] of Object.entries(links)) {
+        symlinkSync(path.join(dir!, target), path.join(bag, file));
+      }
+      return bag;
+    }
+
+    it("serves a split bag's files one after the other as one recording", async () => {
+      // The real metadata.yaml of the talker bag, listing a second split file.
+      const metadata = readFileSync(
+        path.join(dir!, "ros2__rosbag2__talker.db3.metadata.yaml"),
+        "utf8",
+      );
+      expect(metadata).toMatch(/relative_file_paths:\n\s*- talker.db3\n/);
+      const split = metadata.replace(
+        /(relative_file_paths:\n(\s*)- talker.db3\n)/,
+        "$1$2- talker_1.mcap\n",
+      );
+      const bag = folder("talker", split, {
+        "talker.db3": "ros2__rosbag2__talker.db3",
+        "talker_1.mcap": "ros2__rosbag2__talker.mcap",
+      });
+      const server = await startPlayServer({ file: bag, port: 0, rate: Infinity, start: "manual" });
+      servers.push(server);
+      expect(server.source.format).toBe("rosbag2");
+      expect(server.source.messageCount).toBe(40);
+      const client = await ProbeClient.connect(server.url);
+      clients.push(client);
+      for (const topic of ["/rosout", "/topic"]) {
+        client.subscribe(topic);
+        await server.subscribed(topic);
+      }
+      server.start();
+      const { messages } = await server.finished;
+      expect(messages).toBe(40);
+      await client.until(() => client.received.length === 40);
+      const db3 = await readRos2Db3(path.join(dir!, "ros2__rosbag2__talker.db3"));
+      const mcap = await readRos2Mcap(path.join(dir!, "ros2__rosbag2__talker.mcap"));
+      for (const topic of ["/rosout", "/topic"]) {
+        const want = [
+          ...db3.find((t) => t.topic === topic)!.messages,
+          ...mcap.messages.filter((m) => m.topic === topic).map((m) => m.data),
+        ];
+        const got = client.received.filter((r) => r.topic === topic).map((r) => r.data);
+        expect(got.map((d) => Buffer.from(d).toString("hex"))).toEqual(
+          want.map((d) => Buffer.from(d).toString("hex")),
+        );
+      }
+      // One channel per topic and type across the files.
+      expect(server.channels.map((c) => c.topic).sort()).toEqual([
+        "/parameter_events",
+        "/rosout",
+        "/topic",
+      ]);
+    });
+
+    it("names a split file metadata.yaml lists but the folder lacks", async () => {
+      const metadata = readFileSync(
+        path.join(dir!, "ros2__rosbag2__wbag_0.mcap.metadata.yaml"),
+        "utf8",
+      );
+      const bag = folder("wbag", metadata, { "wbag_0.mcap": "ros2__rosbag2__wbag_0.mcap" });
+      await expect(startPlayServer({ file: bag, port: 0 })).rejects.toThrow(
+        `${path.join(bag, "metadata.yaml")}: relative_file_paths lists wbag_1.mcap, which is missing (a split bag needs all its files)`,
+      );
+    });
+
+    it("noros play: a folder, notices and refusals on stderr, exit 1 when nothing can be served", async () => {
+      const bag = folder(
+        "events",
+        readFileSync(path.join(dir!, "ros2__rosbag2__cdr_test_0.db3.metadata.yaml"), "utf8"),
+        {
+          "cdr_test_0.db3": "ros2__rosbag2__cdr_test_0.db3",
+        },
+      );
+      copyFileSync(
+        path.join(dir!, "ros2__rosbag2__wrong_rmw_test_0.mcap"),
+        path.join(tmp.dir, "wrong.mcap"),
+      );
+      const wrong = await runNoros(["play", path.join(tmp.dir, "wrong.mcap"), "--port", "0"]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain(
+        'noros play: not serving /test_topic: message encoding "wrong_format" is neither ros1 nor cdr\n',
+      );
+      expect(wrong.stderr).toContain("noros play: wrong.mcap: no topic can be served\n");
+      expect(wrong.stderr).not.toMatch(/\n\s+at /);
+      const missing = await runNoros(["play", path.join(tmp.dir, "nope"), "--port", "0"]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/nope: no such file\n$/);
+      const played = await runNoros(["play", bag, "--port", "0", "--now", "--rate", "0"]);
+      expect(played.code).toBe(0);
+      expect(played.stderr).toMatch(
+        /^noros play: serving events \(2 topics, 7 messages over [\d.]+ s\) at ws:/,
+      );
+      expect(played.stderr).toContain("noros play: finished: 7 messages played\n");
     });
   });
 });
