@@ -337,4 +337,120 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       expect(played.stderr).toContain("noros play: finished: 7 messages played\n");
     });
   });
+
+  describe("play's options on ROS 2", () => {
+    const tmp = tempDir();
+    afterAll(() => tmp.remove());
+    const hex = (d: Uint8Array) => Buffer.from(d).toString("hex");
+
+    async function serveAndConnect(options: Partial<Parameters<typeof startPlayServer>[0]>) {
+      const server = await startPlayServer({
+        port: 0,
+        rate: Infinity,
+        start: "manual",
+        file: "",
+        ...options,
+      });
+      servers.push(server);
+      const client = await ProbeClient.connect(server.url);
+      clients.push(client);
+      return { server, client };
+    }
+
+    it("--topics serves only the topics named (relative names as global ones)", async () => {
+      const file = path.join(dir!, "ros2__rosbag2__wbag_0.mcap");
+      const { server, client } = await serveAndConnect({ file, topics: ["AAA"] });
+      expect([...client.channels.values()].map((c) => c.topic)).toEqual(["/AAA"]);
+      client.subscribe("/AAA");
+      await server.subscribed("/AAA");
+      server.start();
+      expect((await server.finished).messages).toBe(174);
+      await client.until(() => client.received.length === 174);
+      const want = (await readRos2Mcap(file)).messages.filter((m) => m.topic === "AAA");
+      expect(client.received.map((r) => hex(r.data))).toEqual(want.map((m) => hex(m.data)));
+    });
+
+    it("--loop replays the recording with the same times again", async () => {
+      const file = path.join(dir!, "ros2__rosbag2__cdr_test_0.db3");
+      const { server, client } = await serveAndConnect({ file, loop: true });
+      for (const topic of ["/test_topic", "/array_topic"]) {
+        client.subscribe(topic);
+        await server.subscribed(topic);
+      }
+      server.start();
+      await client.until(() => client.received.length >= 14);
+      const [first, second] = [client.received.slice(0, 7), client.received.slice(7, 14)];
+      expect(second.map((r) => [r.topic, r.receiveTime, hex(r.data)])).toEqual(
+        first.map((r) => [r.topic, r.receiveTime, hex(r.data)]),
+      );
+    });
+
+    it("latches topics whose recorded publisher offered transient_local durability", async () => {
+      const file = path.join(dir!, "jinbeizame007__rosbag2parquet__array_msgs_0.mcap");
+      const server = await startPlayServer({ file, port: 0, rate: Infinity, start: "now" });
+      servers.push(server);
+      await server.finished;
+      // Playback is over: a late subscriber still gets the last message, as from a
+      // transient_local publisher.
+      const client = await ProbeClient.connect(server.url);
+      clients.push(client);
+      client.subscribe("/one_shot/imu");
+      await client.until(() => client.received.length === 1);
+      const want = (await readRos2Mcap(file)).messages.find((m) => m.topic === "/one_shot/imu")!;
+      expect(hex(client.received[0]!.data)).toBe(hex(want.data));
+    });
+
+    it("relays cdr publications from clients and refuses ros1 ones", async () => {
+      const file = path.join(dir!, "ros2__rosbag2__talker.mcap");
+      const { server, client: listener } = await serveAndConnect({ file });
+      const publisher = await ProbeClient.connect(server.url);
+      clients.push(publisher);
+      listener.subscribe("/topic");
+      await server.subscribed("/topic");
+      const pub = publisher.client.advertise({
+        topic: "/topic",
+        encoding: "cdr",
+        schemaName: "std_msgs/msg/String",
+      });
+      const hello = Uint8Array.of(0, 1, 0, 0, 6, 0, 0, 0, ...Buffer.from("hello"), 0);
+      publisher.client.sendMessage(pub, hello);
+      await listener.until(() => listener.received.length === 1);
+      expect(hex(listener.received[0]!.data)).toBe(hex(hello));
+      publisher.client.advertise({
+        topic: "/other",
+        encoding: "ros1",
+        schemaName: "std_msgs/String",
+      });
+      await publisher.until(() => publisher.texts.some((t) => t.op === "status"));
+      expect(publisher.texts.find((t) => t.op === "status")?.message).toBe(
+        'noros play: cannot publish /other: encoding "ros1" is not cdr',
+      );
+    });
+
+    it("plays an unfinished zstd MCAP (no index) up to its last complete chunk, saying so", async () => {
+      const whole = readFileSync(path.join(dir!, "ros2__rosbag2__wbag_0.mcap"));
+      const cut = path.join(tmp.dir, "cut.mcap");
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      const { server, client } = await serveAndConnect({ file: cut });
+      expect(server.source.damage).toMatch(/^after \d+ messages: file ends inside a record/);
+      expect(server.source.notices).toEqual([]);
+      for (const c of server.channels) {
+        client.subscribe(c.topic);
+        await server.subscribed(c.topic);
+      }
+      server.start();
+      const { messages } = await server.finished;
+      expect(messages).toBe(server.source.messageCount);
+      expect(messages).toBeGreaterThan(100);
+      await client.until(() => client.received.length === messages);
+      // File order: the recorded messages up to the cut, in the order written.
+      const recorded = (await readRos2Mcap(path.join(dir!, "ros2__rosbag2__wbag_0.mcap"))).messages;
+      const byTopic = (list: { topic: string; data: Uint8Array }[], topic: string) =>
+        list.filter((m) => m.topic === topic).map((m) => hex(m.data));
+      for (const c of server.channels) {
+        const got = byTopic(client.received, c.topic);
+        expect(got).toEqual(byTopic(recorded, c.topic.slice(1)).slice(0, got.length));
+      }
+    });
+  });
 });

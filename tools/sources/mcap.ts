@@ -38,6 +38,11 @@ class ChannelTable {
   readonly #ros2: (PendingRos2Channel & { id: number })[] = [];
   profile: "ros1" | "ros2" = "ros1";
 
+  /** Channel records seen so far (ROS 2 ones are settled later). */
+  get seen(): number {
+    return this.#seen.size;
+  }
+
   add(channel: McapTypes.Channel, schema: McapTypes.Schema | undefined): void {
     if (this.#seen.has(channel.id)) return;
     this.#seen.add(channel.id);
@@ -286,7 +291,7 @@ async function openStreamed(
     const why = error instanceof SourceError ? error.reason : errorMessage(error);
     // A file that streams to its last complete record is still usable; report the damage when
     // messages are read, not here. Only a file with nothing readable is rejected at open.
-    if (table.channels.length === 0 && table.skipped.length === 0) {
+    if (table.seen === 0) {
       throw new SourceError(
         path,
         `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,
