@@ -453,4 +453,36 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       }
     });
   });
+
+  it("noros topics lists a ROS 2 recording being played with its ROS 2 type names", async () => {
+    const file = path.join(dir!, "ros2__rosbag2__topics_and_services.mcap");
+    const server = await startPlayServer({ file, port: 0, start: "manual" });
+    servers.push(server);
+    const listed = await runNoros(["topics", "--json", "--url", server.url]);
+    expect(listed.code).toBe(0);
+    expect(
+      listed.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual([
+      {
+        topic: "/add_two_ints/_service_event",
+        type: "example_interfaces/srv/AddTwoInts_Event",
+        publishers: [],
+      },
+      {
+        topic: "/add_two_ints2/_service_event",
+        type: "example_interfaces/srv/AddTwoInts_Event",
+        publishers: [],
+      },
+      {
+        topic: "/events/write_split",
+        type: "rosbag2_interfaces/msg/WriteSplitEvent",
+        publishers: [],
+      },
+      { topic: "/parameter_events", type: "rcl_interfaces/msg/ParameterEvent", publishers: [] },
+      { topic: "/rosout", type: "rcl_interfaces/msg/Log", publishers: [] },
+    ]);
+  });
 });
