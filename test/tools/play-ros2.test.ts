@@ -50,6 +50,8 @@ interface RecordedTopic {
   type: string;
   /** The reference definition, undefined when there is none to decode with. */
   reference: string | undefined;
+  /** The definition stored in the file. */
+  stored: string | undefined;
   messages: Uint8Array[];
 }
 
@@ -63,6 +65,7 @@ async function recorded(file: string): Promise<Map<string, RecordedTopic>> {
       topics.set(c.topic, {
         type: c.schemaName,
         reference: referenceText(c.schemaName, c.schema),
+        stored: c.schema,
         messages: messages.filter((m) => m.topic === c.topic).map((m) => m.data),
       });
     }
@@ -78,6 +81,7 @@ async function recorded(file: string): Promise<Map<string, RecordedTopic>> {
     topics.set(t.topic, {
       type: t.type,
       reference: definition === undefined ? undefined : referenceText(t.type, definition),
+      stored: t.definition,
       messages: t.messages,
     });
   }
@@ -141,6 +145,11 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       const channel = client.channel(name);
       expect(channel).toMatchObject({ encoding: "cdr", schemaEncoding: "ros2msg" });
       expect(channel.schemaName).toMatch(/^\w+\/(msg|srv)\/\w+$/);
+      // As stored, unless it had to be built (service events) or replaced (placeholders).
+      const rebuilt = server.source.notices.some(
+        (n) => n.topic === topic && /with each MSG block once/.test(n.message),
+      );
+      if (want.reference === want.stored && !rebuilt) expect(channel.schema).toBe(want.stored);
       const got = client.received.filter((r) => r.topic === name);
       expect(got.map((r) => Buffer.from(r.data).toString("hex"))).toEqual(
         want.messages.map((m) => Buffer.from(m).toString("hex")),
@@ -483,6 +492,27 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
       },
       { topic: "/parameter_events", type: "rcl_interfaces/msg/ParameterEvent", publishers: [] },
       { topic: "/rosout", type: "rcl_interfaces/msg/Log", publishers: [] },
+    ]);
+  });
+
+  it("serves a stored text that repeats MSG blocks (old rosbag2) with each block once", async () => {
+    const file = path.join(dir!, "ros2__rosbag2__talker.mcap");
+    const server = await startPlayServer({ file, port: 0, start: "manual" });
+    servers.push(server);
+    const stored = (await readRos2Mcap(file)).channels.find(
+      (c) => c.topic === "/parameter_events",
+    )!;
+    const headers = (text: string) => text.split("\n").filter((l) => l.startsWith("MSG: "));
+    expect(new Set(headers(stored.schema)).size).toBeLessThan(headers(stored.schema).length);
+    const served = server.channels.find((c) => c.topic === "/parameter_events")!;
+    expect(headers(served.schema)).toEqual([...new Set(headers(stored.schema))]);
+    expect(server.source.notices).toEqual([
+      {
+        topic: "/parameter_events",
+        message: expect.stringMatching(
+          /^its stored definition does not parse as is \(.+\); serving it with each MSG block once$/,
+        ) as unknown as string,
+      },
     ]);
   });
 });
