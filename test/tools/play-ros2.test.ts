@@ -20,7 +20,13 @@ import {
 import * as path from "node:path";
 
 import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
-import { describeIf, sharedRos2BagsDir } from "../helpers/env.js";
+import { McapWriter } from "@mcap/core";
+import { execFileSync } from "node:child_process";
+import { open as openFile } from "node:fs/promises";
+import { FileHandleWritable } from "@mcap/nodejs";
+
+import { ROS_PYTHON, describeIf, hasPython, rosEnv, sharedRos2BagsDir } from "../helpers/env.js";
+import initSqlJs from "sql.js";
 import { readRos2Db3 } from "../helpers/ros2-db3.js";
 import { readRos2Mcap } from "../helpers/ros2-mcap.js";
 import { ProbeClient, runNoros, tempDir } from "./helpers.js";
@@ -514,5 +520,122 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play: ROS 
         ) as unknown as string,
       },
     ]);
+  });
+
+  // lz4 MCAP chunks: no shared recording has them; this one is written here from talker.mcap's
+  // channels and messages, its chunk compressed by ROS's own roslz4 (LZ4 frames, as MCAP wants).
+  (hasPython("roslz4") ? it : it.skip)("serves an lz4-chunked ROS 2 MCAP", async () => {
+    const tmp = tempDir();
+    try {
+      const { channels, messages } = await readRos2Mcap(
+        path.join(dir!, "ros2__rosbag2__talker.mcap"),
+      );
+      const file = path.join(tmp.dir, "talker-lz4.mcap");
+      const handle = await openFile(file, "w");
+      const writer = new McapWriter({
+        writable: new FileHandleWritable(handle),
+        chunkSize: 1 << 30,
+        compressChunk: (data) => ({
+          compression: "lz4",
+          compressedData: execFileSync(
+            ROS_PYTHON,
+            [
+              "-c",
+              "import sys, roslz4; sys.stdout.buffer.write(roslz4.compress(sys.stdin.buffer.read()))",
+            ],
+            { input: data, env: rosEnv },
+          ),
+        }),
+      });
+      await writer.start({ profile: "ros2", library: "noros test" });
+      const ids = new Map<string, number>();
+      for (const c of channels) {
+        const schemaId = await writer.registerSchema({
+          name: c.schemaName,
+          encoding: c.schemaEncoding,
+          data: new TextEncoder().encode(c.schema),
+        });
+        ids.set(
+          c.topic,
+          await writer.registerChannel({
+            topic: c.topic,
+            messageEncoding: "cdr",
+            schemaId,
+            metadata: new Map(),
+          }),
+        );
+      }
+      for (const [i, m] of messages.entries()) {
+        const time = BigInt(i + 1) * 1_000_000n;
+        await writer.addMessage({
+          channelId: ids.get(m.topic)!,
+          sequence: i,
+          logTime: time,
+          publishTime: time,
+          data: m.data,
+        });
+      }
+      await writer.end();
+      await handle.close();
+      expect(readFileSync(file).includes(Buffer.from("lz4"))).toBe(true);
+
+      const server = await startPlayServer({ file, port: 0, rate: Infinity, start: "manual" });
+      servers.push(server);
+      const client = await ProbeClient.connect(server.url);
+      clients.push(client);
+      for (const topic of ["/rosout", "/topic"]) {
+        client.subscribe(topic);
+        await server.subscribed(topic);
+      }
+      server.start();
+      expect((await server.finished).messages).toBe(20);
+      await client.until(() => client.received.length === 20);
+      expect(client.received.map((r) => [r.topic, Buffer.from(r.data).toString("hex")])).toEqual(
+        messages.map((m) => [m.topic, Buffer.from(m.data).toString("hex")]),
+      );
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it("bad rosbag2 input: one line naming the file and what is wrong, exit 1", async () => {
+    const tmp = tempDir();
+    try {
+      const SQL = await initSqlJs();
+      const other = new SQL.Database();
+      other.run("CREATE TABLE notes (text TEXT)");
+      writeFileSync(path.join(tmp.dir, "other.db3"), other.export());
+      other.close();
+      const whole = readFileSync(path.join(dir!, "ros2__rosbag2__cdr_test_0.db3"));
+      writeFileSync(path.join(tmp.dir, "cut.db3"), whole.subarray(0, 8192));
+      mkdirSync(path.join(tmp.dir, "notbag"));
+      writeFileSync(path.join(tmp.dir, "notbag", "metadata.yaml"), "just: text\n");
+      mkdirSync(path.join(tmp.dir, "packed"));
+      writeFileSync(
+        path.join(tmp.dir, "packed", "metadata.yaml"),
+        readFileSync(path.join(dir!, "ros2__rosbag2__talker.db3.metadata.yaml"), "utf8").replace(
+          /compression_mode: .*/,
+          "compression_mode: FILE",
+        ),
+      );
+      const cases: [string, RegExp][] = [
+        ["other.db3", /other\.db3: not a rosbag2 SQLite file \(no table "topics"\)$/],
+        ["cut.db3", /cut\.db3: not a readable rosbag2 SQLite file \(.+\)$/],
+        [
+          "notbag",
+          /notbag\/metadata\.yaml: no rosbag2_bagfile_information: not a rosbag2 metadata\.yaml$/,
+        ],
+        ["packed", /packed\/metadata\.yaml: compression_mode FILE .* is not supported; .*$/],
+      ];
+      for (const [name, message] of cases) {
+        const result = await runNoros(["play", path.join(tmp.dir, name), "--port", "0"]);
+        expect([name, result.code]).toEqual([name, 1]);
+        const lines = result.stderr.trim().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(message);
+      }
+    } finally {
+      tmp.remove();
+    }
   });
 });
