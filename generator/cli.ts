@@ -203,8 +203,22 @@ async function collectLive(
     waitMs,
     ...(topics !== undefined ? { topics } : {}),
   });
+  // What cannot be generated from at all is said now (an empty schema is the generator's to
+  // report: a local definition may type it).
+  for (const s of schemas.skipped) {
+    if (/IDL|ros2msg/.test(s.reason)) {
+      process.stderr.write(
+        `noros-gen: warning: ${s.name.startsWith("/") ? "topic" : "service"} ${s.name} (${s.type}): ${s.reason}; skipped\n`,
+      );
+    }
+  }
   const empty = schemas.skipped
     .filter((s) => s.name.startsWith("/") && /no definition/.test(s.reason))
     .map((s) => ({ topic: s.name, schemaName: s.type, schema: "" }));
-  return { source: url, channels: [...schemas.channels, ...empty], services: schemas.services };
+  return {
+    source: url,
+    ros: schemas.ros,
+    channels: [...schemas.channels, ...empty],
+    services: schemas.services,
+  };
 }
