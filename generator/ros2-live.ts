@@ -102,6 +102,12 @@ export function addLiveRos2Schemas(live: LiveSchemas, target: LiveRos2Target): v
     const what = `topic ${channel.topic}`;
     const topic = resolveName(channel.topic);
     if (channel.schema.trim() === "") {
+      if (channel.schemaName === "") {
+        warnings.push(
+          `${what}: the bridge advertised it without a type (not installed on the bridge host); skipped`,
+        );
+        continue;
+      }
       const key = ros2Key(channel.schemaName);
       if (key !== undefined && types.has(key)) {
         topics.set(topic, fullName(key));

@@ -104,7 +104,14 @@ export async function collectBridgeSchemas(
     if (options.topics !== undefined && !options.topics.test(channel.topic)) return;
     const key = `${channel.topic}\n${channel.schemaName}`;
     const ros = channel.encoding === "ros1" ? 1 : channel.encoding === "cdr" ? 2 : undefined;
-    if (ros === undefined) {
+    if (channel.encoding === "" && !hasDefinition(channel.schema)) {
+      // The ROS 2 bridge's way of advertising a type it has no definition for.
+      skip(
+        channel.topic,
+        channel.schemaName,
+        "the bridge sent no definition (type not installed on the bridge host)",
+      );
+    } else if (ros === undefined) {
       skip(channel.topic, channel.schemaName, `encoding "${channel.encoding}" is not ros1`);
     } else if (
       ros === 2 &&

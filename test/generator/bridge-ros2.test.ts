@@ -1,15 +1,13 @@
 /**
- * `noros-gen --bridge` on a ROS 2 bridge: a real FoxgloveServer advertises, as the ROS 2
- * foxglove_bridge does (`cdr` channels, `ros2msg` schemas named `pkg/msg/Type`, services
- * `pkg/srv/Type` with `cdr` request/response schemas), the channels of two real rosbag2
- * recordings; noros-gen collects them over a real socket, and the bindings it writes type-check,
+ * `noros-gen --bridge` on a ROS 2 bridge: a real FoxgloveServer configured like the ROS 2
+ * foxglove_bridge (test/helpers/ros2-bridge-server.ts: `cdr` channels, `ros2msg` schemas named
+ * `pkg/msg/Type`, services `pkg/srv/Type`, types it cannot find advertised without a schema)
+ * advertises the channels of two real rosbag2 recordings; noros-gen collects them over a real socket, and the bindings it writes type-check,
  * import the standard types from `noros/ros2/msgs`, type topics by name, and decode every recorded
  * message as a codec compiled from the recorded definition does.
  */
-import { FoxgloveServer, type IWebSocket } from "@foxglove/ws-protocol";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { WebSocketServer } from "ws";
 import { main } from "../../generator/cli.js";
 import { generate } from "../../generator/generate.js";
 import { DefinitionError } from "../../runtime/schema/model.js";
@@ -18,6 +16,7 @@ import { compileCodec } from "../../runtime/codec/compile.js";
 import type { Codec } from "../../runtime/codec/types.js";
 import { runCli } from "../helpers/cli.js";
 import { describeIf, sharedRos2BagsDir } from "../helpers/env.js";
+import { Ros2BridgeServer } from "../helpers/ros2-bridge-server.js";
 import { readRos2Mcap, type Ros2BagMessage } from "../helpers/ros2-mcap.js";
 import { typecheck } from "../helpers/typecheck.js";
 
@@ -29,38 +28,6 @@ jest.mock("noros/ros2/msgs", () => jest.requireActual("../../generated-ros2/inde
 const root = path.resolve(__dirname, "..", "..");
 const bags = sharedRos2BagsDir();
 
-/** A FoxgloveServer set up as the ROS 2 foxglove_bridge announces itself. */
-async function startRos2BridgeLike(): Promise<{
-  server: FoxgloveServer;
-  url: string;
-  close(): Promise<void>;
-}> {
-  const server = new FoxgloveServer({
-    name: "foxglove_bridge",
-    capabilities: ["clientPublish", "connectionGraph", "parameters", "services", "assets"],
-    supportedEncodings: ["cdr", "json"],
-    metadata: { ROS_DISTRO: "jazzy" },
-  });
-  const wss = new WebSocketServer({
-    host: "127.0.0.1",
-    port: 0,
-    handleProtocols: (protocols) => server.handleProtocols(protocols),
-  });
-  await new Promise((resolve) => wss.once("listening", resolve));
-  wss.on("connection", (ws, req) =>
-    server.handleConnection(ws as unknown as IWebSocket, `${req.socket.remotePort}`),
-  );
-  const { port } = wss.address() as { port: number };
-  return {
-    server,
-    url: `ws://127.0.0.1:${port}`,
-    close: async () => {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise((resolve) => wss.close(resolve));
-    },
-  };
-}
-
 describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge (ROS 2)", () => {
   it("generates ROS 2 bindings typed by topic, standard types from noros/ros2/msgs", async () => {
     const recordings = [
@@ -68,61 +35,50 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
       "ros2__rosbag2__cdr_test_0.mcap", // test_msgs: not standard
     ];
     const messages: Ros2BagMessage[] = [];
-    const bridge = await startRos2BridgeLike();
+    const bridge = await Ros2BridgeServer.start();
     const out = mkdtempSync(path.join(root, "test", "generator", ".tmp-bridge-ros2-"));
     try {
       for (const file of recordings) {
         const bag = await readRos2Mcap(path.join(bags!, file));
         messages.push(...bag.messages);
         for (const c of bag.channels) {
-          bridge.server.addChannel({
-            topic: c.topic,
-            encoding: c.messageEncoding,
-            schemaName: c.schemaName,
-            schemaEncoding: c.schemaEncoding,
-            schema: c.schema,
-          });
+          expect([c.messageEncoding, c.schemaEncoding]).toEqual(["cdr", "ros2msg"]);
+          bridge.addTopic(c.topic, c.schemaName, { definition: c.schema });
         }
       }
       const topics = new Set(messages.map((m) => m.topic));
-      // A service as the ROS 2 bridge advertises one, and a type only defined in IDL.
-      bridge.server.addService({
-        name: "/add_two_ints",
-        type: "example_interfaces/srv/AddTwoInts",
-        request: {
-          encoding: "cdr",
-          schemaName: "example_interfaces/srv/AddTwoInts_Request",
-          schemaEncoding: "ros2msg",
-          schema: "int64 a\nint64 b\n",
-        },
-        response: {
-          encoding: "cdr",
-          schemaName: "example_interfaces/srv/AddTwoInts_Response",
-          schemaEncoding: "ros2msg",
-          schema: "int64 sum\n",
-        },
+      // A service as the ROS 2 bridge advertises one (0.8: the legacy schema strings), a type
+      // only defined in IDL, and types the bridge host has no definition of: one standard.
+      bridge.addService("/add_two_ints", "example_interfaces/srv/AddTwoInts", () => undefined, {
+        requestDefinition: "int64 a\nint64 b\n",
+        responseDefinition: "int64 sum\n",
       });
-      bridge.server.addChannel({
-        topic: "/idl_only",
-        encoding: "cdr",
-        schemaName: "acme_msgs/msg/Idl",
+      bridge.addTopic("/idl_only", "acme_msgs/msg/Idl", {
+        definition: "module acme_msgs { module msg { struct Idl { int32 x; }; }; };",
         schemaEncoding: "ros2idl",
-        schema: "module acme_msgs { module msg { struct Idl { int32 x; }; }; };",
       });
+      bridge.addTopic("/no_def_std", "std_msgs/msg/String", { definition: "" });
+      bridge.addTopic("/no_def_custom", "acme_msgs/msg/Gone", { definition: "" });
 
       const result = await runCli(main, ["--bridge", bridge.url, "--wait-ms", "300", "--out", out]);
       expect(result.code).toBe(0);
       // The IDL-only type is named, and so is the one recorded with Humble's definition
       // (sensor_msgs/Range without `variance`), typed from the standard set instead.
-      expect(result.stderr.trim().split("\n").sort()).toEqual([
-        expect.stringMatching(
-          /^noros-gen: warning: topic \/idl_only \(acme_msgs\/msg\/Idl\): the bridge sent an IDL \(ros2idl\) definition; noros-gen reads .msg \(ros2msg\) definitions only; skipped$/,
-        ),
-        expect.stringMatching(
-          /^noros-gen: warning: topic \/test\/sensor_msgs\/range: sensor_msgs\/msg\/Range from the bridge \(RIHS01_\w+\) differs from noros\/ros2\/msgs \(sensor_msgs\/msg\/Range\) \(RIHS01_\w+\); using noros\/ros2\/msgs/,
-        ),
-      ]);
-      expect(result.stdout).toContain(`${topics.size} topics`);
+      const warnings = result.stderr.trim().split("\n");
+      expect(warnings).toHaveLength(4);
+      expect(warnings).toEqual(
+        expect.arrayContaining([
+          "noros-gen: warning: topic /no_def_custom: the bridge sent an empty schema for acme_msgs/msg/Gone (the type is not installed on the bridge host); skipped",
+          "noros-gen: warning: topic /no_def_std: the bridge sent an empty schema for std_msgs/msg/String; typed from noros/ros2/msgs (std_msgs/msg/String)",
+          expect.stringMatching(
+            /^noros-gen: warning: topic \/idl_only \(acme_msgs\/msg\/Idl\): the bridge sent an IDL \(ros2idl\) definition; noros-gen reads .msg \(ros2msg\) definitions only; skipped$/,
+          ),
+          expect.stringMatching(
+            /^noros-gen: warning: topic \/test\/sensor_msgs\/range: sensor_msgs\/msg\/Range from the bridge \(RIHS01_\w+\) differs from noros\/ros2\/msgs \(sensor_msgs\/msg\/Range\) \(RIHS01_\w+\); using noros\/ros2\/msgs/,
+          ),
+        ]),
+      );
+      expect(result.stdout).toContain(`${topics.size + 1} topics`);
 
       // Only the types the standard set lacks are emitted; the rest is imported.
       expect(readdirSync(out).sort()).toEqual([
@@ -157,7 +113,7 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
       };
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const std = require("../../generated-ros2/index.ts") as { codecs: Record<string, Codec> };
-      expect(Object.keys(live.topics).sort()).toEqual([...topics].sort());
+      expect(Object.keys(live.topics).sort()).toEqual([...topics, "/no_def_std"].sort());
       expect(live.services["example_interfaces/srv/AddTwoInts"]?.request.datatype).toBe(
         "example_interfaces/srv/AddTwoInts_Request",
       );
@@ -182,15 +138,37 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
     }
   }, 120000);
 
-  it("says a bridge that advertises only IDL definitions has nothing usable", async () => {
-    const bridge = await startRos2BridgeLike();
+  it("reads the SDK bridge's service objects; standard services are not re-emitted", async () => {
+    const bridge = await Ros2BridgeServer.start({ flavor: "sdk" });
+    const out = mkdtempSync(path.join(root, "test", "generator", ".tmp-bridge-ros2-"));
     try {
-      bridge.server.addChannel({
-        topic: "/idl_only",
-        encoding: "cdr",
-        schemaName: "acme_msgs/msg/Idl",
+      bridge.addService("/set_bool", "std_srvs/srv/SetBool", () => undefined);
+      bridge.addService("/ping", "acme_srvs/srv/Ping", () => undefined, {
+        requestDefinition: "builtin_interfaces/Time sent\n",
+        responseDefinition: "string<=8 reply\n",
+      });
+      const result = await runCli(main, ["--bridge", bridge.url, "--wait-ms", "200", "--out", out]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(["acme_srvs.ts", "index.ts", "register.ts"]);
+      const index = readFileSync(path.join(out, "index.ts"), "utf8");
+      expect(index).toContain('"acme_srvs/srv/Ping": acme_srvs.PingService,');
+      expect(index).not.toContain("SetBool");
+      expect(readFileSync(path.join(out, "acme_srvs.ts"), "utf8")).toContain(
+        'import { builtin_interfaces, service_msgs } from "noros/ros2/msgs";',
+      );
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      await bridge.close();
+    }
+  });
+
+  it("says a bridge that advertises only IDL definitions has nothing usable", async () => {
+    const bridge = await Ros2BridgeServer.start({ flavor: "sdk" });
+    try {
+      bridge.addTopic("/idl_only", "acme_msgs/msg/Idl", {
+        definition: "module acme_msgs { module msg { struct Idl { int32 x; }; }; };",
         schemaEncoding: "ros2idl",
-        schema: "module acme_msgs { module msg { struct Idl { int32 x; }; }; };",
       });
       const result = await runCli(main, [
         "--bridge",
