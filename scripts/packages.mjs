@@ -28,7 +28,12 @@ const ranges = { ...repo.devDependencies, ...repo.dependencies };
 
 const PACKAGES = {
   noros: { dirs: ["runtime", "generated", "generated-ros2"], bin: false, cjsTypes: true },
-  "noros-gen": { dirs: ["runtime", "generated", "generator", "tools"], bin: true, cjsTypes: false },
+  // The generator reads the standard sets (ROS 1 and ROS 2) from their compiled bindings.
+  "noros-gen": {
+    dirs: ["runtime", "generated", "generated-ros2", "generator", "tools"],
+    bin: true,
+    cjsTypes: false,
+  },
 };
 
 function fill(deps, name) {
