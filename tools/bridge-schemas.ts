@@ -57,6 +57,10 @@ export interface CollectOptions {
   readonly connectTimeoutMs?: number;
 }
 
+const IDL_REASON =
+  "the bridge sent an IDL (ros2idl) definition; noros-gen reads .msg (ros2msg) definitions only";
+const IDL_BLOCK = /^IDL: /m;
+
 function hasDefinition(text: string): boolean {
   return text.split("\n").some((line) => line.replace(/#.*/, "").trim() !== "");
 }
@@ -122,7 +126,7 @@ export async function collectBridgeSchemas(
         channel.topic,
         channel.schemaName,
         channel.schemaEncoding === "ros2idl"
-          ? "the bridge sent an IDL (ros2idl) definition; noros-gen reads .msg (ros2msg) definitions only"
+          ? IDL_REASON
           : `schema encoding "${channel.schemaEncoding}" is not ros2msg`,
       );
     } else if (!hasDefinition(channel.schema)) {
@@ -150,6 +154,15 @@ export async function collectBridgeSchemas(
           : 1;
       if (definitions === undefined) {
         skip(service.name, service.type, "advertised without request/response definitions");
+      } else if (
+        ros === 2 &&
+        (service.request?.schemaEncoding === "ros2idl" ||
+          service.response?.schemaEncoding === "ros2idl" ||
+          // The 0.8 ROS 2 bridge sends IDL texts in the legacy strings too (`IDL:` blocks).
+          IDL_BLOCK.test(definitions.request) ||
+          IDL_BLOCK.test(definitions.response))
+      ) {
+        skip(service.name, service.type, IDL_REASON);
       } else if (
         definitions.encoding !== undefined &&
         definitions.encoding !== "ros1" &&

@@ -147,8 +147,22 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
         requestDefinition: "builtin_interfaces/Time sent\n",
         responseDefinition: "string<=8 reply\n",
       });
+      // Only known as IDL: the 0.8 bridge sends such texts in the legacy strings too.
+      const idl = (part: string) =>
+        `${"=".repeat(80)}\nIDL: acme_srvs/srv/Idl_${part}\nmodule acme_srvs { module srv { struct Idl_${part} { int32 x; }; }; };\n`;
+      bridge.server.addService({
+        name: "/idl",
+        type: "acme_srvs/srv/Idl",
+        requestSchema: idl("Request"),
+        responseSchema: idl("Response"),
+      });
+      // The SDK bridge advertises a type it cannot find without its name.
+      bridge.addTopic("/gone", "acme_msgs/msg/Gone", { definition: "" });
       const result = await runCli(main, ["--bridge", bridge.url, "--wait-ms", "200", "--out", out]);
-      expect(result.stderr).toBe("");
+      expect(result.stderr.trim().split("\n")).toEqual([
+        "noros-gen: warning: service /idl (acme_srvs/srv/Idl): the bridge sent an IDL (ros2idl) definition; noros-gen reads .msg (ros2msg) definitions only; skipped",
+        "noros-gen: warning: topic /gone: the bridge advertised it without a type (not installed on the bridge host); skipped",
+      ]);
       expect(result.code).toBe(0);
       expect(readdirSync(out).sort()).toEqual(["acme_srvs.ts", "index.ts", "register.ts"]);
       const index = readFileSync(path.join(out, "index.ts"), "utf8");
