@@ -78,8 +78,10 @@ export interface TransformListenerOptions {
 
 /** ROS 2 by the channel (`pkg/msg/Type`, `cdr`), else by the first stamp's shape. */
 function isRos2(message: unknown, info: TfMessageInfo | undefined): boolean {
-  if (info !== undefined && typeof info.datatype === "string") {
-    return info.encoding === "cdr" || info.datatype.split("/")[1] === "msg";
+  if (info?.encoding === "cdr") return true;
+  // A channel without a type name (a bridge that found no definition) says nothing.
+  if (typeof info?.datatype === "string" && info.datatype.includes("/")) {
+    return info.datatype.split("/")[1] === "msg";
   }
   const first = (message as { transforms?: unknown[] } | null)?.transforms?.[0];
   const stamp = (first as { header?: { stamp?: unknown } } | undefined)?.header?.stamp;

@@ -152,6 +152,8 @@ describe("TransformListener on a ROS 2 bridge", () => {
         full.subscribe(topic, datatype, (m, receiveTimeNs) => callback(m, receiveTimeNs)),
     };
     const c = listen(bare, {});
+    // Or the option says so.
+    const d = listen(bare, { rosVersion: 2 });
     // Told it is ROS 1 when it is not: every ROS 2 stamp is refused, naming the field.
     const wrong = listen(two.client, { rosVersion: 1 });
     const count1 = countTf(one.client);
@@ -186,6 +188,7 @@ describe("TransformListener on a ROS 2 bridge", () => {
           const want = answer(a.buffer, target, source, sec, nsec);
           expect(answer(b.buffer, target, source, sec, nsec)).toEqual(want);
           expect(answer(c.buffer, target, source, sec, nsec)).toEqual(want);
+          expect(answer(d.buffer, target, source, sec, nsec)).toEqual(want);
           compared += 1;
           if (typeof want !== "string") succeeded += 1;
         }
@@ -206,7 +209,7 @@ describe("TransformListener on a ROS 2 bridge", () => {
       stamp: { sec: t.header.stamp.sec, nanosec: t.header.stamp.nsec },
       frame_id: "map",
     });
-    for (const l of [a, b, c, wrong]) l.listener.close();
+    for (const l of [a, b, c, d, wrong]) l.listener.close();
     expect(one.events.errors).toEqual([]);
     expect(two.events.errors).toEqual([]);
   }, 60_000);
