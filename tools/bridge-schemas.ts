@@ -16,7 +16,7 @@ import { UserError } from "./errors.js";
 
 export interface BridgeChannelSchema {
   readonly topic: string;
-  /** `pkg/Type`. */
+  /** `pkg/Type` (ROS 2: `pkg/msg/Type`). */
   readonly schemaName: string;
   /** Full definition text (`gendeps --cat` form; ROS 2: the root text then `MSG:` blocks). */
   readonly schema: string;
@@ -24,7 +24,7 @@ export interface BridgeChannelSchema {
 
 export interface BridgeServiceSchema {
   readonly name: string;
-  /** `pkg/Service`. */
+  /** `pkg/Service` (ROS 2: `pkg/srv/Service`). */
   readonly type: string;
   /** Request definition text (full, with `MSG:` blocks for nested types). */
   readonly requestSchema: string;
