@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       type: "string",
       default: "noros/msgs",
       describe:
-        "module the standard packages are imported from; 'none' when the inputs are the standard set",
+        "module the standard packages are imported from (with ROS 2 bindings from a ROS 2 bridge, the default means noros/ros2/msgs); 'none' when the inputs are the standard set",
     })
     .option("bridge", {
       type: "string",
@@ -203,8 +203,23 @@ async function collectLive(
     waitMs,
     ...(topics !== undefined ? { topics } : {}),
   });
+  // What cannot be generated from at all is said now (an empty schema is the generator's to
+  // report: a local definition may type it). Only ROS 2 bridges send IDL, and there a service
+  // type is `pkg/srv/Type`.
+  for (const s of schemas.skipped) {
+    if (/IDL|ros2msg/.test(s.reason)) {
+      process.stderr.write(
+        `noros-gen: warning: ${/\/(srv|action)\//.test(s.type) ? "service" : "topic"} ${s.name} (${s.type}): ${s.reason}; skipped\n`,
+      );
+    }
+  }
   const empty = schemas.skipped
     .filter((s) => s.name.startsWith("/") && /no definition/.test(s.reason))
     .map((s) => ({ topic: s.name, schemaName: s.type, schema: "" }));
-  return { source: url, channels: [...schemas.channels, ...empty], services: schemas.services };
+  return {
+    source: url,
+    ros: schemas.ros,
+    channels: [...schemas.channels, ...empty],
+    services: schemas.services,
+  };
 }

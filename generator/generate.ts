@@ -54,6 +54,11 @@ export interface GenerateOptions {
 export interface LiveSchemas {
   /** Where they came from, for messages (`ws://localhost:8765`). */
   source: string;
+  /**
+   * 2 for a ROS 2 bridge (`cdr` channels with `ros2msg` schemas named `pkg/msg/Type`, services
+   * `pkg/srv/Type`); default 1.
+   */
+  ros?: 1 | 2;
   channels: readonly { topic: string; schemaName: string; schema: string }[];
   services: readonly {
     name: string;
@@ -96,22 +101,40 @@ export function generate(options: GenerateOptions): GeneratedFiles {
 
   const found = findDefinitionFiles(options.inputs);
   problems.push(...found.problems);
-  const version = detectRos2(found.files, options.ros2 === true);
+  // A ROS 2 bridge makes the run ROS 2, as --ros2 does (a catkin package among the inputs is
+  // then a problem naming it).
+  const liveRos2 = options.live?.ros === 2;
+  const version = detectRos2(
+    found.files,
+    options.ros2 === true || liveRos2,
+    options.ros2 === true ? undefined : `given with a ROS 2 bridge (${options.live?.source})`,
+  );
   problems.push(...version.problems);
   if (version.ros2) {
-    if (options.live !== undefined) {
+    if (options.live !== undefined && !liveRos2) {
       problems.push({
         file: options.live.source,
         line: 0,
-        message: "--bridge is for ROS 1 bridges: it cannot be combined with ROS 2 inputs",
+        message:
+          "a ROS 1 bridge (ros1 channels) cannot be combined with ROS 2 inputs: generate them in separate runs",
       });
     }
-    const ros2 = generateRos2(
+    return generateRos2(
       found.files,
-      { runtimeImport, augmentModule, header: generatedHeader(options.command) },
+      {
+        runtimeImport,
+        augmentModule,
+        header: generatedHeader(options.command),
+        ...(liveRos2
+          ? {
+              live: options.live!,
+              // The default standard set of a ROS 2 run is the ROS 2 one.
+              msgsImport: msgsImport === "noros/msgs" ? "noros/ros2/msgs" : msgsImport,
+            }
+          : {}),
+      },
       problems,
     );
-    return { ...ros2, topics: new Map(), warnings: [] };
   }
   const loaded = loadDefinitions(found.files);
   problems.push(...loaded.problems);

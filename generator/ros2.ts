@@ -15,7 +15,7 @@ import { quote } from "../runtime/schema/quote.js";
 import { TypeSet } from "../runtime/schema/resolve.js";
 import { IMPLIED, interfaceParts } from "../runtime/schema/ros2-full-text.js";
 import { ros2TypeHash } from "../runtime/schema/ros2-hash.js";
-import { parseRos2Message } from "../runtime/schema/ros2-parse.js";
+import { parseRos2Message, ros2Key } from "../runtime/schema/ros2-parse.js";
 import {
   emitIndexModule,
   emitPackageModule,
@@ -23,6 +23,8 @@ import {
   type ServiceInfo,
 } from "./emit-module.js";
 import { ModuleNames } from "./naming.js";
+import type { LiveSchemas } from "./generate.js";
+import { addLiveRos2Schemas, standardRos2Specs } from "./ros2-live.js";
 import type { DefinitionFile } from "./sources.js";
 
 type Version = "ros1" | "ros2" | "unknown";
@@ -48,6 +50,8 @@ function packageVersion(packageDir: string): { version: Version; manifest?: stri
 export function detectRos2(
   files: readonly DefinitionFile[],
   forced: boolean,
+  /** What made the run ROS 2 when `forced`, for the message. */
+  forcedBy = "given with --ros2",
 ): { ros2: boolean; problems: DefinitionProblem[] } {
   const byPackage = new Map<string, { version: Version; manifest?: string }>();
   for (const f of files) {
@@ -65,7 +69,7 @@ export function detectRos2(
       message:
         ros2.length > 0
           ? `a ROS 1 (catkin) package mixed with ROS 2 packages (${ros2[0]![1].manifest ?? ros2[0]![0]} uses rosidl): generate ROS 1 and ROS 2 bindings in separate runs`
-          : "a ROS 1 (catkin) package given with --ros2: generate ROS 1 and ROS 2 bindings in separate runs",
+          : `a ROS 1 (catkin) package ${forcedBy}: generate ROS 1 and ROS 2 bindings in separate runs`,
     });
   }
   return { ros2: forced || ros2.length > 0, problems };
@@ -75,6 +79,13 @@ export interface Ros2Context {
   runtimeImport: string;
   augmentModule: string;
   header: string;
+  /** A ROS 2 bridge's schemas (`noros-gen --bridge`). */
+  live?: LiveSchemas;
+  /**
+   * With `live`: where the standard ROS 2 set comes from (`noros/ros2/msgs`), null to emit
+   * what the bridge's types use. Runs from files alone keep emitting what they use.
+   */
+  msgsImport?: string | null;
 }
 
 export interface Ros2Generated {
@@ -82,6 +93,9 @@ export interface Ros2Generated {
   types: number;
   services: number;
   packages: string[];
+  /** Topics typed by the live schemas, topic -> `pkg/msg/Type`. */
+  topics: Map<string, string>;
+  warnings: string[];
 }
 
 /** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
@@ -148,6 +162,31 @@ export function generateRos2(
       fullNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
     }
   }
+  const topics = new Map<string, string>();
+  const warnings: string[] = [];
+  const external = new Set<string>();
+  if (context.live !== undefined) {
+    // The standard set fills in what the inputs do not define (the inputs win), then the
+    // bridge's types fill in the rest.
+    if (context.msgsImport !== null && context.msgsImport !== undefined) {
+      const standard = standardRos2Specs();
+      for (const spec of standard.specs) {
+        if (types.has(spec.fullName)) continue;
+        types.add(spec);
+        external.add(spec.fullName);
+        fullNames.set(spec.fullName, standard.fullNames.get(spec.fullName)!);
+      }
+    }
+    addLiveRos2Schemas(context.live, {
+      types,
+      own,
+      fullNames,
+      serviceKeys,
+      topics,
+      warnings,
+      problems,
+    });
+  }
   // rosidl's own types, when the inputs refer to them without defining them.
   for (let added = true; added;) {
     added = false;
@@ -163,7 +202,11 @@ export function generateRos2(
   }
 
   const resolved = types.resolveAll([...own].sort(), problems);
-  const layouts = new Layouts(resolved);
+  // Everything the emitted code touches, standard types included (for sizes and inlining).
+  const all = new Map(resolved);
+  for (const name of own)
+    for (const dep of types.dependencies(name)) all.set(dep, types.resolve(dep));
+  const layouts = new Layouts(all);
 
   const fullName = (key: string) => fullNames.get(key) ?? key.replace("/", "/msg/");
   const hashes = new Map<string, string>();
@@ -177,16 +220,19 @@ export function generateRos2(
   };
   const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
   const packages = [...new Set([...own].map(packageOf))].sort();
+  const externalPackages = [...new Set([...external].map(packageOf))].sort();
+  const aliases = [...new Set([...packages, ...externalPackages])];
   const names = new Map<string, ModuleNames>();
   const namesOf = (pkg: string) => {
     let n = names.get(pkg);
     if (n === undefined) {
-      n = new ModuleNames(packages);
+      n = new ModuleNames(aliases);
       names.set(pkg, n);
     }
     return n;
   };
-  for (const name of [...own].sort()) namesOf(packageOf(name)).type(name);
+  // Identifiers in a fixed order (sorted type names), the same for every run.
+  for (const name of [...own, ...external].sort()) namesOf(packageOf(name)).type(name);
   const services: ServiceInfo[] = serviceKeys.sort().map((key) => ({
     fullName: key,
     request: `${key}_Request`,
@@ -206,7 +252,10 @@ export function generateRos2(
         services: services.filter((s) => packageOf(s.fullName) === pkg),
         layouts,
         names: namesOf,
-        importOf: (p) => ({ specifier: `./${p}.js`, namespace: true }),
+        importOf: (p) =>
+          packages.includes(p) || context.msgsImport == null
+            ? { specifier: `./${p}.js`, namespace: true }
+            : { specifier: context.msgsImport, namespace: false },
         runtimeImport: context.runtimeImport,
         augmentModule: context.augmentModule,
         header: context.header,
@@ -224,11 +273,24 @@ export function generateRos2(
         fullName(s.fullName),
         `${packageOf(s.fullName)}.${namesOf(packageOf(s.fullName)).service(s.fullName)}`,
       ]),
-      topics: new Map(),
+      topics,
       augmentModule: context.augmentModule,
-      importMsgs: undefined,
+      // The standard set's type-map augmentation must be part of the program for topics of
+      // standard types; importing it also registers its codecs.
+      importMsgs:
+        context.msgsImport != null &&
+        [...topics.values()].some((t) => external.has(ros2Key(t) ?? t))
+          ? context.msgsImport
+          : undefined,
     }),
   );
   out.set("register.ts", emitRegisterModule(context.header, context.runtimeImport));
-  return { files: out, types: own.size, services: services.length, packages };
+  return {
+    files: out,
+    types: own.size,
+    services: services.length,
+    packages,
+    topics,
+    warnings,
+  };
 }

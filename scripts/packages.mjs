@@ -28,7 +28,8 @@ const ranges = { ...repo.devDependencies, ...repo.dependencies };
 
 const PACKAGES = {
   noros: { dirs: ["runtime", "generated", "generated-ros2"], bin: false, cjsTypes: true },
-  // generated-ros2: `noros play` serves the standard ROS 2 definitions where a recording has none.
+  // generated-ros2: the generator reads the standard ROS 2 set from its compiled bindings, and
+  // `noros play` serves its definitions where a recording has none.
   "noros-gen": {
     dirs: ["runtime", "generated", "generated-ros2", "generator", "tools"],
     bin: true,

@@ -3,6 +3,11 @@
  * generating live bindings (`noros-gen --bridge`). foxglove_bridge discovers ROS topics and
  * services periodically, so the collection listens for `waitMs` rather than taking the first
  * advertisement.
+ *
+ * A bridge is ROS 1 (channels encoded `ros1`, `ros1msg` schemas named `pkg/Type`) or ROS 2
+ * (`cdr`, `ros2msg` schemas named `pkg/msg/Type`); one foxglove_bridge is never both. The
+ * collection says which it saw (`ros`); should a server mix them anyway, the ROS 1 ones are kept
+ * and the others skipped, so that a ROS 1 bridge's bindings never change.
  */
 import type { Service } from "@foxglove/ws-protocol";
 
@@ -11,15 +16,15 @@ import { UserError } from "./errors.js";
 
 export interface BridgeChannelSchema {
   readonly topic: string;
-  /** `pkg/Type`. */
+  /** `pkg/Type` (ROS 2: `pkg/msg/Type`). */
   readonly schemaName: string;
-  /** Full definition text (`gendeps --cat` form). */
+  /** Full definition text (`gendeps --cat` form; ROS 2: the root text then `MSG:` blocks). */
   readonly schema: string;
 }
 
 export interface BridgeServiceSchema {
   readonly name: string;
-  /** `pkg/Service`. */
+  /** `pkg/Service` (ROS 2: `pkg/srv/Service`). */
   readonly type: string;
   /** Request definition text (full, with `MSG:` blocks for nested types). */
   readonly requestSchema: string;
@@ -38,8 +43,10 @@ export interface BridgeSchemas {
   readonly channels: BridgeChannelSchema[];
   /** Sorted by name. */
   readonly services: BridgeServiceSchema[];
-  /** Channels or services left out (not ros1, or no definition on the bridge host). */
+  /** Channels or services left out (another encoding, or no definition on the bridge host). */
   readonly skipped: SkippedSchema[];
+  /** Which ROS the bridge serves: 1 (`ros1` channels) or 2 (`cdr` channels, `pkg/msg/Type`). */
+  readonly ros: 1 | 2;
 }
 
 export interface CollectOptions {
@@ -49,6 +56,10 @@ export interface CollectOptions {
   readonly topics?: RegExp;
   readonly connectTimeoutMs?: number;
 }
+
+const IDL_REASON =
+  "the bridge sent an IDL (ros2idl) definition; noros-gen reads .msg (ros2msg) definitions only";
+const IDL_BLOCK = /^IDL: /m;
 
 function hasDefinition(text: string): boolean {
   return text.split("\n").some((line) => line.replace(/#.*/, "").trim() !== "");
@@ -78,17 +89,46 @@ export async function collectBridgeSchemas(
     url,
     options.connectTimeoutMs !== undefined ? { timeoutMs: options.connectTimeoutMs } : {},
   );
-  const channels = new Map<string, BridgeChannelSchema>();
-  const services = new Map<string, BridgeServiceSchema>();
   const skipped = new Map<string, SkippedSchema>();
   const skip = (name: string, type: string, reason: string) =>
     skipped.set(`${name}\n${type}`, { name, type, reason });
 
+  // Channels and services by the ROS they belong to; which one the bridge serves is decided
+  // once everything is in (a ROS 2 bridge advertises no ros1 channel at all).
+  const candidates = {
+    1: new Map<string, BridgeChannelSchema>(),
+    2: new Map<string, BridgeChannelSchema>(),
+  };
+  const serviceCandidates = {
+    1: new Map<string, BridgeServiceSchema>(),
+    2: new Map<string, BridgeServiceSchema>(),
+  };
+
   connection.watchChannels((channel) => {
     if (options.topics !== undefined && !options.topics.test(channel.topic)) return;
     const key = `${channel.topic}\n${channel.schemaName}`;
-    if (channel.encoding !== "ros1") {
+    const ros = channel.encoding === "ros1" ? 1 : channel.encoding === "cdr" ? 2 : undefined;
+    if (channel.encoding === "" && !hasDefinition(channel.schema)) {
+      // The ROS 2 bridge's way of advertising a type it has no definition for.
+      skip(
+        channel.topic,
+        channel.schemaName,
+        "the bridge sent no definition (type not installed on the bridge host)",
+      );
+    } else if (ros === undefined) {
       skip(channel.topic, channel.schemaName, `encoding "${channel.encoding}" is not ros1`);
+    } else if (
+      ros === 2 &&
+      channel.schemaEncoding !== undefined &&
+      channel.schemaEncoding !== "ros2msg"
+    ) {
+      skip(
+        channel.topic,
+        channel.schemaName,
+        channel.schemaEncoding === "ros2idl"
+          ? IDL_REASON
+          : `schema encoding "${channel.schemaEncoding}" is not ros2msg`,
+      );
     } else if (!hasDefinition(channel.schema)) {
       skip(
         channel.topic,
@@ -96,7 +136,7 @@ export async function collectBridgeSchemas(
         "the bridge sent no definition (type not installed on the bridge host)",
       );
     } else {
-      channels.set(key, {
+      candidates[ros].set(key, {
         topic: channel.topic,
         schemaName: channel.schemaName,
         schema: channel.schema,
@@ -106,12 +146,31 @@ export async function collectBridgeSchemas(
   const collectServices = () => {
     for (const service of connection.services.values()) {
       const definitions = serviceDefinitions(service);
+      // Legacy service fields carry no encoding: a ROS 2 service type is `pkg/srv/Type`.
+      const ros =
+        definitions?.encoding === "cdr" ||
+        (definitions?.encoding === undefined && service.type.split("/").length === 3)
+          ? 2
+          : 1;
       if (definitions === undefined) {
         skip(service.name, service.type, "advertised without request/response definitions");
-      } else if (definitions.encoding !== undefined && definitions.encoding !== "ros1") {
+      } else if (
+        ros === 2 &&
+        (service.request?.schemaEncoding === "ros2idl" ||
+          service.response?.schemaEncoding === "ros2idl" ||
+          // The 0.8 ROS 2 bridge sends IDL texts in the legacy strings too (`IDL:` blocks).
+          IDL_BLOCK.test(definitions.request) ||
+          IDL_BLOCK.test(definitions.response))
+      ) {
+        skip(service.name, service.type, IDL_REASON);
+      } else if (
+        definitions.encoding !== undefined &&
+        definitions.encoding !== "ros1" &&
+        definitions.encoding !== "cdr"
+      ) {
         skip(service.name, service.type, `encoding "${definitions.encoding}" is not ros1`);
       } else {
-        services.set(service.name, {
+        serviceCandidates[ros].set(service.name, {
           name: service.name,
           type: service.type,
           requestSchema: definitions.request,
@@ -130,6 +189,18 @@ export async function collectBridgeSchemas(
   if (lost) {
     throw new UserError(`bridge at ${connection.url} closed the connection while listening`);
   }
+  const ros: 1 | 2 =
+    candidates[1].size === 0 &&
+    serviceCandidates[1].size === 0 &&
+    (candidates[2].size > 0 || serviceCandidates[2].size > 0)
+      ? 2
+      : 1;
+  const other = ros === 1 ? 2 : 1;
+  const otherReason = ros === 1 ? 'encoding "cdr" is not ros1' : 'encoding "ros1" is not cdr';
+  for (const c of candidates[other].values()) skip(c.topic, c.schemaName, otherReason);
+  for (const s of serviceCandidates[other].values()) skip(s.name, s.type, otherReason);
+  const channels = candidates[ros];
+  const services = serviceCandidates[ros];
 
   if (channels.size === 0 && services.size === 0) {
     const filter = options.topics !== undefined ? ` matching ${String(options.topics)}` : "";
@@ -152,5 +223,6 @@ export async function collectBridgeSchemas(
     channels: [...channels.values()].sort(byName((c) => `${c.topic}\n${c.schemaName}`)),
     services: [...services.values()].sort(byName((s) => s.name)),
     skipped: [...skipped.values()].sort(byName((s) => s.name)),
+    ros,
   };
 }

@@ -15,6 +15,7 @@ export {
   type TimeJumpEvent,
   type TransformListenerEvents,
   type TfClient,
+  type TfMessageInfo,
   type TfSubscription,
   type TransformListenerOptions,
 } from "./transform_listener.js";
@@ -28,6 +29,16 @@ export {
   type ExtrapolationDirection,
   type TransformQuery,
 } from "./errors.js";
+export {
+  fromRos2Time,
+  toRos2Time,
+  toRos2TransformStamped,
+  tfMessageFromRos2,
+  type Ros2Header,
+  type Ros2TFMessage,
+  type Ros2Time,
+  type Ros2TransformStamped,
+} from "./ros2.js";
 export type {
   Header,
   HeaderInput,

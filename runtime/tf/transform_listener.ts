@@ -16,13 +16,30 @@
  * "data from the past" and lookups follow the replay. The listener emits `jumpBack` with both
  * times. Only /tf counts: a latched /tf_static message reaches a new subscriber with its old
  * receive time, which is no jump.
+ *
+ * ROS 1 and ROS 2: a ROS 2 bridge advertises /tf and /tf_static as `tf2_msgs/msg/TFMessage`
+ * (`cdr`), whose stamps are `{ sec, nanosec }`; the listener tells the two apart by the type the
+ * channel was advertised with (the client passes it with each message), converts ROS 2 messages
+ * to the buffer's `{ sec, nsec }` and so fills the buffer the same either way. The `rosVersion`
+ * option fixes it instead; a client that does not say which type a message came with leaves it to
+ * the stamp's shape. ROS 2's /tf_static is transient-local: the bridge hands it to a late
+ * subscriber as ROS 1's latching does, so nothing else differs.
  */
 import { TypedEmitter } from "../client/events.js";
 import type { TfBuffer } from "./tf_buffer.js";
 import type { TFMessageInput } from "./messages.js";
+import { tfMessageFromRos2 } from "./ros2.js";
 
 export interface TfSubscription {
   unsubscribe(): void;
+}
+
+/** What a client says about the channel a message came on (noros' `MessageInfo` fits). */
+export interface TfMessageInfo {
+  /** The advertised type: `tf2_msgs/TFMessage` (ROS 1) or `tf2_msgs/msg/TFMessage` (ROS 2). */
+  readonly datatype: string;
+  /** The channel's message encoding when the client tells it (`ros1`, `cdr`). */
+  readonly encoding?: string;
 }
 
 /** What the listener needs from a client. */
@@ -30,7 +47,7 @@ export interface TfClient {
   subscribe(
     topic: string,
     datatype: string,
-    callback: (message: unknown, receiveTimeNs: bigint) => void,
+    callback: (message: unknown, receiveTimeNs: bigint, info?: TfMessageInfo) => void,
   ): TfSubscription;
   /** Register for the client's "reconnect" event (emitted once a lost connection is back). */
   on?(event: "reconnect", listener: () => void): unknown;
@@ -51,6 +68,24 @@ export interface TransformListenerOptions {
   datatype?: string;
   /** Drop the buffer's dynamic data on reconnect (statics are kept and read again). Default true. */
   clearOnReconnect?: boolean;
+  /**
+   * Which ROS the messages come from: 2 for `{ sec, nanosec }` stamps. Default: from the type
+   * each channel was advertised with (`pkg/msg/Type` or a `cdr` encoding is ROS 2), or, when the
+   * client does not say, from the stamps' shape.
+   */
+  rosVersion?: 1 | 2;
+}
+
+/** ROS 2 by the channel (`pkg/msg/Type`, `cdr`), else by the first stamp's shape. */
+function isRos2(message: unknown, info: TfMessageInfo | undefined): boolean {
+  if (info?.encoding === "cdr") return true;
+  // A channel without a type name (a bridge that found no definition) says nothing.
+  if (typeof info?.datatype === "string" && info.datatype.includes("/")) {
+    return info.datatype.split("/")[1] === "msg";
+  }
+  const first = (message as { transforms?: unknown[] } | null)?.transforms?.[0];
+  const stamp = (first as { header?: { stamp?: unknown } } | undefined)?.header?.stamp;
+  return typeof stamp === "object" && stamp !== null && "nanosec" in stamp && !("nsec" in stamp);
 }
 
 /** `jumpBack`: time went back from `fromNs` to `toNs` (receive times); the buffer was cleared. */
@@ -68,6 +103,7 @@ export class TransformListener extends TypedEmitter<TransformListenerEvents> {
   private readonly tfStaticTopic: string;
   private readonly datatype: string;
   private readonly clearOnReconnect: boolean;
+  private readonly rosVersion: 1 | 2 | undefined;
   private subscriptions: TfSubscription[] = [];
   private closed = false;
   /** Receive time of the last /tf message: the clock a backward jump is detected on. */
@@ -84,18 +120,24 @@ export class TransformListener extends TypedEmitter<TransformListenerEvents> {
     this.tfStaticTopic = options.tfStaticTopic ?? "/tf_static";
     this.datatype = options.datatype ?? "*";
     this.clearOnReconnect = options.clearOnReconnect ?? true;
+    this.rosVersion = options.rosVersion;
     this.subscribe();
     client.on?.("reconnect", this.onReconnect);
   }
 
   private subscribe(): void {
     const make = (topic: string, isStatic: boolean): TfSubscription =>
-      this.client.subscribe(topic, this.datatype, (message, receiveTimeNs) => {
+      this.client.subscribe(topic, this.datatype, (message, receiveTimeNs, info) => {
         if (this.closed) return;
         if (!isStatic) this.checkTime(receiveTimeNs);
+        const ros2 = this.rosVersion === undefined ? isRos2(message, info) : this.rosVersion === 2;
         // setTransforms reports (through the buffer's onWarning) anything that is not a
         // TFMessage, naming the topic as the authority; it never throws.
-        this.buffer.setTransforms(message as TFMessageInput, topic, isStatic);
+        this.buffer.setTransforms(
+          (ros2 ? tfMessageFromRos2(message) : message) as TFMessageInput,
+          topic,
+          isStatic,
+        );
       });
     this.subscriptions = [make(this.tfTopic, false), make(this.tfStaticTopic, true)];
   }

@@ -37,6 +37,7 @@ const STRICT: ts.CompilerOptions = {
   paths: {
     "noros/support": [path.join(root, "runtime/codec/support.ts")],
     "noros/msgs": [path.join(root, "generated/index.ts")],
+    "noros/ros2/msgs": [path.join(root, "generated-ros2/index.ts")],
     noros: [path.join(root, "runtime/index.ts")],
   },
 };
