@@ -115,7 +115,9 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
+// Run as a program (node dist/examples/save-compressed-images.js), not when imported by a test.
+// (The build is ES modules: there is no `require.main` to compare with.)
+if (/save-compressed-images\.js$/.test(process.argv[1] ?? "")) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -3,7 +3,8 @@
  * sensor_msgs/CompressedImage messages: the committed golden bag (python3-rosbag) always, and a
  * real Raspberry Pi camera JPEG from the shared bags when present.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
@@ -113,6 +114,37 @@ describe("save-compressed-images example", () => {
       spy.mockRestore();
     }
   });
+
+  const built = path.join(__dirname, "..", "..", "dist", "examples", "save-compressed-images.js");
+  (existsSync(built) ? it : it.skip)(
+    "runs as the built program (node dist/examples/save-compressed-images.js) until SIGINT",
+    async () => {
+      const bag = await readBag(path.join(GOLDEN_DIR, "std.bag"), [topic]);
+      const publish = serveTopic(bag, topic);
+      const child = spawn(process.execPath, [built, topic, "--url", server.url, "--out", dir], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      try {
+        await server.waitFor(() => server.subscribed.size === 1, "subscription");
+        publish();
+        const count = bag.messages.length;
+        await until(
+          () => readdirSync(dir).filter((f) => !f.endsWith(".partial")).length === count,
+          "files",
+        );
+        child.kill("SIGINT");
+        expect(await exited).toBe(0);
+        expect(stderr.trim().split("\n").at(-1)).toBe(`saved ${count} images`);
+      } finally {
+        clearTimeout(timer);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
+  );
 
   it("rejects bad command lines with usage", async () => {
     const spy = jest.spyOn(console, "error").mockImplementation(() => undefined);
