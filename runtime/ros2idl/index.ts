@@ -1,7 +1,8 @@
 /**
  * `noros/ros2idl`: reading the OMG IDL definitions a ROS 2 bridge sends (`schemaEncoding:
  * "ros2idl"`, for types that have only an `.idl` file). A separate entry point because the IDL
- * parser (@foxglove/ros2idl-parser) is several times the size of the client: apps opt in with
+ * parser (@foxglove/ros2idl-parser) would add about 13 KB gzip (40 %) to a client bundle (see
+ * test/package/bundles.test.ts), which most apps never need: they opt in with
  *
  *     import { RosClient } from "noros";
  *     import { ros2idl } from "noros/ros2idl";
