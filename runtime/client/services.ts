@@ -17,7 +17,6 @@ import {
 import {
   CDR_ENCODING,
   channelFormat,
-  isBridgeIdlText,
   describeMismatch,
   isRos2TypeName,
   MESSAGE_ENCODING,
@@ -261,7 +260,7 @@ export class Services {
       // The legacy strings say nothing of encodings: ROS 2 bridges (0.8.x) send them too, and
       // their service types are named `pkg/srv/Type`.
       format = ros2
-        ? { wire: "cdr", schemaEncoding: isBridgeIdlText(legacy ?? "") ? "ros2idl" : "ros2msg" }
+        ? { wire: "cdr", schemaEncoding: "ros2msg" }
         : { wire: "ros1", schemaEncoding: "ros1msg" };
     }
     if ("error" in format) {
