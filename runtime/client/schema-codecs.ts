@@ -137,16 +137,14 @@ export class SchemaCodecs {
    * Callers never pass "": that means "no definition" and is decided before compiling.
    */
   compile(datatype: string, definition: string, wire: Wire = "ros1"): Codec {
-    return this.#compile(datatype, definition, wire, "ros2msg");
+    return this.#compile(datatype, definition, wire, false);
   }
 
   /**
-   * `compile`, for text in `schemaEncoding`: `ros2idl` text is read by its reader (which must be
-   * there) into ros2msg text first, and its codec has no type hash when the reader cannot give
-   * the type's own.
+   * `compile`, also for `ros2idl` text (`idl`): read by its reader (which must be there) into
+   * ros2msg text first, its codec without type hash when the reader cannot give the type's own.
    */
-  #compile(datatype: string, definition: string, wire: Wire, schemaEncoding: string): Codec {
-    const idl = schemaEncoding === ROS2_IDL_ENCODING;
+  #compile(datatype: string, definition: string, wire: Wire, idl: boolean): Codec {
     const key = `${wire}${idl ? " idl" : ""}\n${datatype}\n${definition}`;
     let entry = this.#compiled.get(key);
     if (entry === undefined) {
@@ -228,7 +226,7 @@ export class SchemaCodecs {
     }
     let advertised: Codec;
     try {
-      advertised = this.#compile(datatype, definition, wire, format.schemaEncoding);
+      advertised = this.#compile(datatype, definition, wire, idl);
     } catch (error) {
       if (generated === undefined) return { error: describeError(error) };
       return {
@@ -270,18 +268,14 @@ export class SchemaCodecs {
       const generated = this.generated(datatype, wire);
       if (generated !== undefined) return generated;
       if (advertisedDefinition !== undefined && advertisedDefinition !== "") {
+        // The bridge begins every IDL text with its `IDL:` delimiter: the text says its form.
         const idl = isBridgeIdlText(advertisedDefinition);
         if (idl && !this.#readers.has(ROS2_IDL_ENCODING)) {
           return {
             error: `no codec for ${datatype}: the server has its definition as IDL only (${ENABLE_IDL_HINT}), or pass its generated codec`,
           };
         }
-        return this.#compile(
-          datatype,
-          advertisedDefinition,
-          wire,
-          idl ? ROS2_IDL_ENCODING : ROS2_SCHEMA_ENCODING,
-        );
+        return this.#compile(datatype, advertisedDefinition, wire, idl);
       }
     } catch (error) {
       return { error: describeError(error) };

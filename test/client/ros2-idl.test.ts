@@ -228,6 +228,12 @@ describe("ROS 2 bridge: ros2idl without noros/ros2idl", () => {
           "its generated codec (noros-gen from its .msg file)",
       );
       expect(server.subscribed.has(channel)).toBe(false);
+      // Publishing a type the server has only as IDL needs the reader too.
+      await expect(client.advertise("/status_cmd", runtimeType(STATUS_TYPE))).rejects.toThrow(
+        "cannot publish /status_cmd: no codec for my_robot/msg/Status: the server has its " +
+          "definition as IDL only (enable IDL with new RosClient(url, { schemaReaders: " +
+          '[ros2idl] }) and import { ros2idl } from "noros/ros2idl"), or pass its generated codec',
+      );
     } finally {
       await client.close();
       await server.close();
