@@ -36,6 +36,7 @@ import {
   MESSAGE_ENCODING,
   rosNamingHint,
   SchemaCodecs,
+  type SchemaReader,
   type Wire,
 } from "./schema-codecs.js";
 import { Services } from "./services.js";
@@ -156,7 +157,7 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
         socketOptions: { maxPayload: Math.max(WS_HARD_PAYLOAD_CAP, this.#maxPayloadBytes) },
       },
     );
-    const ctx = this.#makeContext();
+    const ctx = this.#makeContext(options.schemaReaders ?? []);
     this.#ctx = ctx;
     const given = options.codecs ?? [];
     for (const codec of Symbol.iterator in given ? given : Object.values(given)) {
@@ -176,11 +177,11 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
   }
 
   /** What the parts (subscriptions, publishers, services, parameters) use of the client. */
-  #makeContext(): ClientContext {
+  #makeContext(schemaReaders: Iterable<SchemaReader>): ClientContext {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below needs it
     const client = this;
     return {
-      codecs: new SchemaCodecs(),
+      codecs: new SchemaCodecs(schemaReaders),
       get ready() {
         return client.#ready;
       },

@@ -30,6 +30,7 @@ export type {
   RosClientOptions,
   RosClientWarning,
   RuntimeType,
+  SchemaReader,
   ServiceDescriptor,
   ServerInfo,
   ServiceInfo,

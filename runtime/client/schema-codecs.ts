@@ -50,6 +50,37 @@ export interface ChannelFormat {
   schemaEncoding: "ros1msg" | "ros2msg" | "ros2idl";
 }
 
+/**
+ * Reads definitions in a schema encoding the client does not read by itself: `ros2idl` through
+ * `noros/ros2idl` (`new RosClient(url, { schemaReaders: [ros2idl] })`), kept out of the client so
+ * that bundles which do not need an IDL parser do not ship one.
+ */
+export interface SchemaReader {
+  /** The schema encoding it reads (`"ros2idl"`). */
+  readonly schemaEncoding: string;
+  /**
+   * The `ros2msg` full text of `datatype` from `text`, and whether the RIHS01 hash of that text is
+   * the type's own. Throws an `Error` with a one-line message for text it cannot read.
+   */
+  toRos2msg(datatype: string, text: string): { definition: string; hashExact: boolean };
+}
+
+/** How the ROS 2 bridge starts an IDL full text: its delimiter line, then `IDL: pkg/msg/Type`. */
+const IDL_START = `${"=".repeat(80)}\nIDL: `;
+
+/**
+ * Whether `text` is IDL as the ROS 2 bridge writes it. The bridge's definition cache (default
+ * branch after 0.8.5) answers a type's second lookup as `ros2msg` whatever the text is, so a
+ * second topic of an IDL-only type comes as `ros2msg` with IDL text (docs/ros2-bridge.md).
+ */
+export function isBridgeIdlText(text: string): boolean {
+  return text.startsWith(IDL_START);
+}
+
+/** What to do to read `ros2idl` definitions, for messages of clients that cannot. */
+export const ENABLE_IDL_HINT =
+  'enable IDL with new RosClient(url, { schemaReaders: [ros2idl] }) and import { ros2idl } from "noros/ros2idl"';
+
 /** `pkg/msg/Type`, `pkg/srv/Type_Request`...: the names ROS 2 gives its types. */
 export function isRos2TypeName(datatype: string): boolean {
   return /^[^/]+\/(msg|srv|action)\/[^/]+$/.test(datatype);
@@ -74,6 +105,12 @@ export class SchemaCodecs {
   readonly #compiled = new TextKeyedCache<Codec | Error>(256, 16 * 1024 * 1024);
   /** Generated codecs this client was handed (options, or passed to a call), by type name. */
   readonly #given = new Map<string, Codec>();
+  /** Readers of schema encodings beyond ros1msg and ros2msg, by encoding. */
+  readonly #readers = new Map<string, SchemaReader>();
+
+  constructor(readers: Iterable<SchemaReader> = []) {
+    for (const reader of readers) this.#readers.set(reader.schemaEncoding, reader);
+  }
 
   /** Prefers `codec` for its type from now on (over the global registry). */
   use(codec: Codec): void {
@@ -100,25 +137,53 @@ export class SchemaCodecs {
    * Callers never pass "": that means "no definition" and is decided before compiling.
    */
   compile(datatype: string, definition: string, wire: Wire = "ros1"): Codec {
-    const key = `${wire}\n${datatype}\n${definition}`;
+    return this.#compile(datatype, definition, wire, false);
+  }
+
+  /**
+   * `compile`, also for `ros2idl` text (`idl`): read by its reader (which must be there) into
+   * ros2msg text first, its codec without type hash when the reader cannot give the type's own.
+   */
+  #compile(datatype: string, definition: string, wire: Wire, idl: boolean): Codec {
+    const key = `${wire}${idl ? " idl" : ""}\n${datatype}\n${definition}`;
     let entry = this.#compiled.get(key);
     if (entry === undefined) {
-      try {
-        // "" is handled by the callers (no definition); a text without fields ("\n", which
-        // foxglove_bridge sends for an empty service request) is a real, empty type.
-        entry = compileCodec(datatype, definition, {
-          allowEmpty: true,
-          ...(wire === "cdr" ? { encoding: "cdr" as const } : {}),
-        });
-      } catch (error) {
-        entry = new Error(`cannot compile the definition of ${datatype}: ${describeError(error)}`, {
-          cause: error,
-        });
-      }
+      entry = this.#compileUncached(datatype, definition, wire, idl);
       this.#compiled.set(key, entry);
     }
     if (entry instanceof Error) throw entry;
     return entry;
+  }
+
+  #compileUncached(datatype: string, definition: string, wire: Wire, idl: boolean): Codec | Error {
+    let text = definition;
+    let hashExact = true;
+    if (idl) {
+      try {
+        ({ definition: text, hashExact } = this.#readers
+          .get(ROS2_IDL_ENCODING)!
+          .toRos2msg(datatype, definition));
+      } catch (error) {
+        return new Error(describeError(error), { cause: error });
+      }
+    }
+    let codec: Codec;
+    try {
+      // "" is handled by the callers (no definition); a text without fields ("\n", which
+      // foxglove_bridge sends for an empty service request) is a real, empty type.
+      codec = compileCodec(datatype, text, {
+        allowEmpty: true,
+        ...(wire === "cdr" ? { encoding: "cdr" as const } : {}),
+      });
+    } catch (error) {
+      const what = idl ? "the definition (read from IDL)" : "the definition";
+      return new Error(`cannot compile ${what} of ${datatype}: ${describeError(error)}`, {
+        cause: error,
+      });
+    }
+    if (hashExact) return codec;
+    const { typeHash: _unknown, ...withoutHash } = codec;
+    return withoutHash;
   }
 
   /**
@@ -145,11 +210,13 @@ export class SchemaCodecs {
           `or import "${module}/register")`,
       };
     }
-    if (format.schemaEncoding === "ros2idl") {
-      // The bridge sends IDL only for types that have no .msg (rare); noros reads .msg text only.
-      const why = `the server sent the definition of ${datatype} as IDL (ros2idl), which noros does not read`;
+    const idl = format.schemaEncoding === ROS2_IDL_ENCODING;
+    if (idl && !this.#readers.has(ROS2_IDL_ENCODING)) {
+      // The bridge sends IDL only for types that have no .msg (rare); reading it takes an IDL
+      // parser, which only clients given `noros/ros2idl` have.
+      const why = `the server sent the definition of ${datatype} as IDL (ros2idl), which this client does not read (${ENABLE_IDL_HINT})`;
       if (generated === undefined) {
-        return { error: `${why}; pass its generated codec (noros-gen from its .msg file)` };
+        return { error: `${why}, or pass its generated codec (noros-gen from its .msg file)` };
       }
       return {
         codec: generated,
@@ -159,7 +226,7 @@ export class SchemaCodecs {
     }
     let advertised: Codec;
     try {
-      advertised = this.compile(datatype, definition, wire);
+      advertised = this.#compile(datatype, definition, wire, idl);
     } catch (error) {
       if (generated === undefined) return { error: describeError(error) };
       return {
@@ -169,6 +236,17 @@ export class SchemaCodecs {
       };
     }
     if (generated === undefined) return { codec: advertised, source: "advertised" };
+    if (idl && advertised.typeHash === undefined) {
+      // Texts cannot be compared (the generated one is .msg text), and the hash is unknown.
+      return {
+        codec: advertised,
+        source: "advertised",
+        warning:
+          `the type hash of the IDL definition of ${datatype} cannot be computed (it uses ` +
+          `octet, char or wchar), so the generated codec could not be checked against it; ` +
+          `decoding with the server's definition`,
+      };
+    }
     const mismatch = compareCodecs(datatype, generated, advertised);
     if (mismatch === undefined) return { codec: generated, source: "generated" };
     return { codec: advertised, source: "advertised", mismatch };
@@ -190,7 +268,14 @@ export class SchemaCodecs {
       const generated = this.generated(datatype, wire);
       if (generated !== undefined) return generated;
       if (advertisedDefinition !== undefined && advertisedDefinition !== "") {
-        return this.compile(datatype, advertisedDefinition, wire);
+        // The bridge begins every IDL text with its `IDL:` delimiter: the text says its form.
+        const idl = isBridgeIdlText(advertisedDefinition);
+        if (idl && !this.#readers.has(ROS2_IDL_ENCODING)) {
+          return {
+            error: `no codec for ${datatype}: the server has its definition as IDL only (${ENABLE_IDL_HINT}), or pass its generated codec`,
+          };
+        }
+        return this.#compile(datatype, advertisedDefinition, wire, idl);
       }
     } catch (error) {
       return { error: describeError(error) };
@@ -272,6 +357,9 @@ export function channelFormat(
     };
   }
   if (encoding === CDR_ENCODING) {
+    if (schemaEncoding === ROS2_SCHEMA_ENCODING && isBridgeIdlText(schema)) {
+      return { wire: "cdr", schemaEncoding: ROS2_IDL_ENCODING };
+    }
     if (schemaEncoding === ROS2_SCHEMA_ENCODING || schemaEncoding === ROS2_IDL_ENCODING) {
       return { wire: "cdr", schemaEncoding };
     }

@@ -13,6 +13,7 @@ import type {
 import type { ReconnectOptions } from "./backoff.js";
 import type { RosClientError } from "./errors.js";
 import type { ParameterValue, ServerInfo } from "./protocol.js";
+import type { SchemaReader } from "./schema-codecs.js";
 import type { WebSocketConstructor } from "./websocket.js";
 
 export type {
@@ -27,7 +28,7 @@ export type {
   ServiceTypeRef,
 } from "./type-refs.js";
 
-export type { ParameterValue, ServerInfo };
+export type { ParameterValue, SchemaReader, ServerInfo };
 
 /** What the server says about a channel a message came from. */
 export interface MessageInfo {
@@ -195,6 +196,13 @@ export interface RosClientOptions {
    * count too.
    */
   codecs?: Iterable<Codec> | Readonly<Record<string, Codec>>;
+  /**
+   * Readers of definitions in schema encodings the client does not read by itself: `[ros2idl]`
+   * from `noros/ros2idl` reads the OMG IDL a ROS 2 bridge sends (`schemaEncoding: "ros2idl"`) for
+   * types that have only an `.idl` file. Without it such channels decode only with a generated
+   * codec (unchecked, with a warning).
+   */
+  schemaReaders?: Iterable<SchemaReader>;
   /**
    * Dead-link detection: a link that stops carrying anything (cable pulled, Wi-Fi roam, frozen
    * server: no FIN, no RST) is dropped, and the client reconnects. Default on; `false` turns it off.

@@ -25,12 +25,20 @@
  *   generated Jazzy set: root text, then `MSG: pkg/Type` blocks, as its message_definition_cache
  *   writes them).
  * - `referenceCdrWriter(definition)` / `referenceCdrReader(definition)`: the independent CDR
- *   encoder/decoder (@foxglove/rosmsg2-serialization) to make and check bytes.
+ *   encoder/decoder (@foxglove/rosmsg2-serialization) to make and check bytes;
+ *   `referenceIdlWriter(idl)` / `referenceIdlReader(idl)` the same for a `ros2idl` text (parsed
+ *   by @foxglove/ros2idl-parser).
+ * - `ros2IdlDefinition(type, readIdl)`: the `ros2idl` text the bridge sends for a type that has
+ *   only `.idl` files, from those files (`readIdl("pkg/msg/Type")` gives one's text);
+ *   `readIdlFixture` reads them from test/fixtures/ros2idl.
  * - `ROS2_BRIDGE_CAPABILITIES`, `ROS2_BRIDGE_ENCODINGS`.
  */
+import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 import { parse } from "@foxglove/rosmsg";
+import { parseRos2idl } from "@foxglove/ros2idl-parser";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg2-serialization";
 import { FoxgloveServer, StatusLevel } from "@foxglove/ws-protocol";
 import type { IWebSocket, Parameter, ServiceCallRequest } from "@foxglove/ws-protocol";
@@ -131,6 +139,61 @@ export function referenceCdrWriter(definition: string): (msg: unknown) => Uint8A
 
 export function referenceCdrReader(definition: string): (bytes: Uint8Array) => unknown {
   const reader = new MessageReader(parse(definition, { ros2: true }));
+  return (bytes) => reader.readMessage(bytes);
+}
+
+/** A `.idl` file of test/fixtures/ros2idl by type name (`pkg/msg/Type`). */
+export function readIdlFixture(name: string): string {
+  return readFileSync(path.join(__dirname, "..", "fixtures", "ros2idl", `${name}.idl`), "utf8");
+}
+
+/**
+ * The bridge's IDL full text (message_definition_cache.cpp `get_full_text` after its .msg lookup
+ * failed): the delimiter and `IDL: pkg/msg/Type` line, then the root file's text; after each
+ * file's text, each of its `#include`d files not yet written (in `std::set` order, that is sorted,
+ * depth first) as "\n" + delimiter + `IDL: name` line + text.
+ */
+export function ros2IdlDefinition(type: string, readIdl: (name: string) => string): string {
+  const delimiter = (name: string) => `${"=".repeat(80)}\nIDL: ${name}\n`;
+  const seen = new Set<string>();
+  const append = (name: string): string => {
+    const text = readIdl(name);
+    const includes = [...text.matchAll(/(?:^|\n)#include\s+(?:"|<)([a-zA-Z0-9_/]+)\.idl(?:"|>)/g)];
+    let result = text;
+    for (const dep of [...new Set(includes.map((m) => m[1]!))].sort()) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      result += "\n" + delimiter(dep) + append(dep);
+    }
+    return result;
+  };
+  return delimiter(type) + append(type);
+}
+
+/**
+ * @foxglove/ros2idl-parser's definitions with builtin_interfaces' `nanosec` named back from the
+ * `nsec` it gives them (for Foxglove's ROS 1 time objects): ROS 2 and noros call it `nanosec`.
+ */
+function idlDefinitions(idl: string): ReturnType<typeof parseRos2idl> {
+  const definitions = parseRos2idl(idl);
+  for (const def of definitions) {
+    if (
+      def.name !== "builtin_interfaces/msg/Time" &&
+      def.name !== "builtin_interfaces/msg/Duration"
+    )
+      continue;
+    for (const field of def.definitions) if (field.name === "nsec") field.name = "nanosec";
+  }
+  return definitions;
+}
+
+export function referenceIdlWriter(idl: string): (msg: unknown) => Uint8Array {
+  const writer = new MessageWriter(idlDefinitions(idl));
+  return (msg) => writer.writeMessage(msg);
+}
+
+export function referenceIdlReader(idl: string): (bytes: Uint8Array) => unknown {
+  const reader = new MessageReader(idlDefinitions(idl));
   return (bytes) => reader.readMessage(bytes);
 }
 

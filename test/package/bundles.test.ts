@@ -2,11 +2,12 @@
  * What a browser app ships: small apps bundled with esbuild (minified, browser platform) against
  * the assembled `noros` package, so that `exports`, `sideEffects` and the `#node-websocket`
  * import are exercised as a user's bundler sees them. Budgets (gzip): one generated codec with
- * the runtime it needs <= 8 KB; RosClient + one generated codec <= 35 KB. An app that names three
- * types ships exactly those three codecs. Sizes are written to test/package/out/bundle-sizes.json.
+ * the runtime it needs <= 8 KB; RosClient + one generated codec <= 35 KB, for ROS 1 and ROS 2
+ * alike, without the IDL parser (only apps importing `noros/ros2idl` ship it). An app that names
+ * three types ships exactly those three codecs. Sizes are written to test/package/out/bundle-sizes.json.
  */
 import { build } from "esbuild";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -20,6 +21,14 @@ beforeAll(() => {
   assemblePackages(path.join(dir, "packages"));
   mkdirSync(path.join(dir, "node_modules"));
   symlinkSync(path.join(dir, "packages", "noros"), path.join(dir, "node_modules", "noros"), "dir");
+  // The package's dependencies, installed beside it as npm would (from this repository's).
+  const manifest = JSON.parse(
+    readFileSync(path.join(dir, "packages", "noros", "package.json"), "utf8"),
+  ) as { dependencies?: Record<string, string> };
+  for (const dep of Object.keys(manifest.dependencies ?? {})) {
+    mkdirSync(path.dirname(path.join(dir, "node_modules", dep)), { recursive: true });
+    symlinkSync(path.join(REPO, "node_modules", dep), path.join(dir, "node_modules", dep), "dir");
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,6 +115,35 @@ describe("browser bundles of the noros package (esbuild, minified)", () => {
     expect(b.gzip).toBeLessThanOrEqual(35 * KB);
     expect(b.inputs.some((f) => f.includes("node_modules/ws/"))).toBe(false);
     expect(b.inputs.some((f) => f.endsWith("no-node-websocket.js"))).toBe(true);
+    expect(b.inputs.some((f) => f.includes("ros2idl"))).toBe(false);
+  });
+
+  it("RosClient with one ROS 2 codec is at most 35 KB gzip, without the IDL parser", async () => {
+    const b = await bundle(
+      "client-one-ros2-codec",
+      `import { RosClient } from "noros";
+       import { LaserScanCodec } from "noros/ros2/msgs/sensor_msgs";
+       const client = new RosClient("ws://localhost:8765");
+       client.subscribe("/scan", LaserScanCodec, (msg) => console.log(msg.ranges.length));`,
+    );
+    note("RosClient + one ROS 2 codec", b);
+    expect(b.gzip).toBeLessThanOrEqual(35 * KB);
+    // The client only names the reader's interface: neither the entry nor its parser comes along.
+    expect(b.inputs.some((f) => f.includes("ros2idl"))).toBe(false);
+    expect(b.text).not.toContain("IDL_GRAMMAR");
+  });
+
+  it("RosClient with noros/ros2idl ships the IDL parser (reported, opt-in)", async () => {
+    const b = await bundle(
+      "client-ros2idl",
+      `import { RosClient } from "noros";
+       import { ros2idl } from "noros/ros2idl";
+       const client = new RosClient("ws://localhost:8765", { schemaReaders: [ros2idl] });
+       client.subscribe("/scan", "*", (msg) => console.log(msg));`,
+    );
+    note("RosClient + noros/ros2idl", b);
+    expect(b.inputs.some((f) => f.includes("node_modules/@foxglove/ros2idl-parser/"))).toBe(true);
+    expect(b.inputs.some((f) => f.endsWith("ros2idl/convert.js"))).toBe(true);
   });
 
   it("an app that names three types ships those three codecs and no other", async () => {

@@ -95,11 +95,12 @@ describe("the packed packages", () => {
       expect(files.filter((f) => /test|fixture|bench|\.map$|examples/.test(f))).toEqual([]);
       expect(files).toContain("package/LICENSE");
     }
-    // The runtime needs nothing but ws: no generator, no readers, no TypeScript.
+    // The runtime needs nothing but ws and the IDL parser (for `noros/ros2idl` only): no
+    // generator, no readers, no TypeScript.
     const manifest = JSON.parse(
       readFileSync(path.join(project, "node_modules", "noros", "package.json"), "utf8"),
     ) as { dependencies: Record<string, string>; scripts?: unknown };
-    expect(Object.keys(manifest.dependencies)).toEqual(["ws"]);
+    expect(Object.keys(manifest.dependencies)).toEqual(["@foxglove/ros2idl-parser", "ws"]);
     expect(manifest.scripts).toBeUndefined(); // nothing runs at install
     const gen = JSON.parse(
       readFileSync(path.join(project, "node_modules", "noros-gen", "package.json"), "utf8"),
@@ -258,6 +259,7 @@ await client.close();
         "noros/ros2/msgs",
         "noros/ros2/msgs/register",
         "noros/ros2/msgs/sensor_msgs",
+        "noros/ros2idl",
         "noros/support",
       ]),
     );

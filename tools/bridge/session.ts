@@ -5,6 +5,7 @@
  * user errors for connection problems.
  */
 import { RosClient, RosClientError } from "../../runtime/client/index.js";
+import { ros2idl } from "../../runtime/ros2idl/index.js";
 import { resolveName } from "../../runtime/client/names.js";
 import { UserError, errorMessage } from "../errors.js";
 import { normalizeBridgeUrl } from "./connection.js";
@@ -73,6 +74,8 @@ export class Session {
     const client = new RosClient(url, {
       reconnect: false,
       connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+      // The command line has no bundle size to keep small: it reads IDL definitions always.
+      schemaReaders: [ros2idl],
     });
     client.on("error", (error) => {
       if (error.kind !== "connection") options.onError?.(error);
