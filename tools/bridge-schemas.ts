@@ -11,6 +11,7 @@
  */
 import type { Service } from "@foxglove/ws-protocol";
 
+import { ros2msgFromIdl } from "../runtime/ros2idl/convert.js";
 import { connectBridge } from "./bridge/connection.js";
 import { UserError } from "./errors.js";
 
@@ -60,6 +61,29 @@ export interface CollectOptions {
 const IDL_REASON =
   "the bridge sent an IDL (ros2idl) definition; noros-gen reads .msg (ros2msg) definitions only";
 const IDL_BLOCK = /^IDL: /m;
+/** A `ros2idl` text (the bridge after 0.8.5 may label a cached IDL text `ros2msg`). */
+const IDL_TEXT = /^=+\nIDL: /;
+
+/**
+ * The `ros2msg` text of an IDL definition, or why it cannot be used. A definition whose RIHS01
+ * hash noros cannot reproduce (it uses `octet`/`char`, which the IDL parser folds into `uint8`)
+ * is refused: generated bindings would carry a type hash that is not rosidl's.
+ */
+function idlToRos2msg(type: string, idl: string): { text: string } | { reason: string } {
+  try {
+    const { definition, hashExact } = ros2msgFromIdl(type, idl);
+    if (!hashExact) {
+      return {
+        reason:
+          "its IDL definition uses octet/char/wchar, whose rosidl type hash noros cannot compute " +
+          "from IDL (generate from the type's .msg/.idl package instead)",
+      };
+    }
+    return { text: definition };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 function hasDefinition(text: string): boolean {
   return text.split("\n").some((line) => line.replace(/#.*/, "").trim() !== "");
@@ -120,15 +144,30 @@ export async function collectBridgeSchemas(
     } else if (
       ros === 2 &&
       channel.schemaEncoding !== undefined &&
-      channel.schemaEncoding !== "ros2msg"
+      channel.schemaEncoding !== "ros2msg" &&
+      channel.schemaEncoding !== "ros2idl"
     ) {
       skip(
         channel.topic,
         channel.schemaName,
-        channel.schemaEncoding === "ros2idl"
-          ? IDL_REASON
-          : `schema encoding "${channel.schemaEncoding}" is not ros2msg`,
+        `schema encoding "${channel.schemaEncoding}" is not ros2msg`,
       );
+    } else if (
+      ros === 2 &&
+      (channel.schemaEncoding === "ros2idl" || IDL_TEXT.test(channel.schema))
+    ) {
+      // Types that have only an .idl file: read through the same parser RosClient's opt-in
+      // reader (noros/ros2idl) uses, into the ros2msg text the generator reads.
+      const converted = idlToRos2msg(channel.schemaName, channel.schema);
+      if ("reason" in converted) {
+        skip(channel.topic, channel.schemaName, converted.reason);
+      } else {
+        candidates[2].set(key, {
+          topic: channel.topic,
+          schemaName: channel.schemaName,
+          schema: converted.text,
+        });
+      }
     } else if (!hasDefinition(channel.schema)) {
       skip(
         channel.topic,

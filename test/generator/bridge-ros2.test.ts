@@ -53,8 +53,27 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
         requestDefinition: "int64 a\nint64 b\n",
         responseDefinition: "int64 sum\n",
       });
+      // As the bridge sends it: the root's `IDL:` block, then its includes'.
       bridge.addTopic("/idl_only", "acme_msgs/msg/Idl", {
-        definition: "module acme_msgs { module msg { struct Idl { int32 x; }; }; };",
+        definition: [
+          "=".repeat(80),
+          "IDL: acme_msgs/msg/Idl",
+          '#include "builtin_interfaces/msg/Time.idl"',
+          "module acme_msgs { module msg {",
+          "  module Idl_Constants { const int32 LIMIT = 7; };",
+          "  struct Idl { builtin_interfaces::msg::Time stamp; sequence<int32, 4> x; string<8> name; };",
+          "}; };",
+          "=".repeat(80),
+          "IDL: builtin_interfaces/msg/Time",
+          "module builtin_interfaces { module msg {",
+          "  struct Time { int32 sec; uint32 nanosec; };",
+          "}; };",
+          "",
+        ].join("\n"),
+        schemaEncoding: "ros2idl",
+      });
+      bridge.addTopic("/idl_octet", "acme_msgs/msg/Bytes", {
+        definition: "module acme_msgs { module msg { struct Bytes { octet b; }; }; };",
         schemaEncoding: "ros2idl",
       });
       bridge.addTopic("/no_def_std", "std_msgs/msg/String", { definition: "" });
@@ -71,17 +90,29 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
           "noros-gen: warning: topic /no_def_custom: the bridge sent an empty schema for acme_msgs/msg/Gone (the type is not installed on the bridge host); skipped",
           "noros-gen: warning: topic /no_def_std: the bridge sent an empty schema for std_msgs/msg/String; typed from noros/ros2/msgs (std_msgs/msg/String)",
           expect.stringMatching(
-            /^noros-gen: warning: topic \/idl_only \(acme_msgs\/msg\/Idl\): the bridge sent an IDL \(ros2idl\) definition; noros-gen reads .msg \(ros2msg\) definitions only; skipped$/,
+            /^noros-gen: warning: topic \/idl_octet \(acme_msgs\/msg\/Bytes\): its IDL definition uses octet\/char\/wchar, whose rosidl type hash noros cannot compute from IDL .*; skipped$/,
           ),
           expect.stringMatching(
             /^noros-gen: warning: topic \/test\/sensor_msgs\/range: sensor_msgs\/msg\/Range from the bridge \(RIHS01_\w+\) differs from noros\/ros2\/msgs \(sensor_msgs\/msg\/Range\) \(RIHS01_\w+\); using noros\/ros2\/msgs/,
           ),
         ]),
       );
-      expect(result.stdout).toContain(`${topics.size + 1} topics`);
+      expect(result.stdout).toContain(`${topics.size + 2} topics`);
+      // The IDL-only type, with the type hash of the same type written as .msg text.
+      const idlModule = readFileSync(path.join(out, "acme_msgs.ts"), "utf8");
+      const idlHash = compileCodec(
+        "acme_msgs/msg/Idl",
+        "int32 LIMIT=7\nbuiltin_interfaces/Time stamp\nint32[<=4] x\nstring<=8 name\n" +
+          `${"=".repeat(80)}\nMSG: builtin_interfaces/msg/Time\nint32 sec\nuint32 nanosec\n`,
+        { encoding: "cdr" },
+      ).typeHash!;
+      expect(idlHash).toMatch(/^RIHS01_[0-9a-f]{64}$/);
+      expect(idlModule).toContain(idlHash);
+      expect(idlModule).toMatch(/LIMIT/);
 
       // Only the types the standard set lacks are emitted; the rest is imported.
       expect(readdirSync(out).sort()).toEqual([
+        "acme_msgs.ts",
         "example_interfaces.ts",
         "index.ts",
         "register.ts",
@@ -100,6 +131,8 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
           'export const nanosec = (m: TopicMessage<"/test/tf2_msgs/tf_message">): number =>',
           "  m.transforms[0]?.header.stamp.nanosec ?? 0;",
           'export const basic = (m: TopicMessage<"/test_topic">): test_msgs.BasicTypes => m;',
+          'export const idl = (m: TopicMessage<"/idl_only">): readonly number[] | Int32Array =>',
+          "  m.stamp.nanosec > 0 ? m.x : m.name.length > 0 ? m.x : m.x;",
           "",
         ].join("\n"),
       );
@@ -113,7 +146,9 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
       };
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const std = require("../../generated-ros2/index.ts") as { codecs: Record<string, Codec> };
-      expect(Object.keys(live.topics).sort()).toEqual([...topics, "/no_def_std"].sort());
+      expect(Object.keys(live.topics).sort()).toEqual(
+        [...topics, "/no_def_std", "/idl_only"].sort(),
+      );
       expect(live.services["example_interfaces/srv/AddTwoInts"]?.request.datatype).toBe(
         "example_interfaces/srv/AddTwoInts_Request",
       );
@@ -177,11 +212,11 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
     }
   });
 
-  it("says a bridge that advertises only IDL definitions has nothing usable", async () => {
+  it("says a bridge whose only IDL definitions cannot be read has nothing usable", async () => {
     const bridge = await Ros2BridgeServer.start({ flavor: "sdk" });
     try {
       bridge.addTopic("/idl_only", "acme_msgs/msg/Idl", {
-        definition: "module acme_msgs { module msg { struct Idl { int32 x; }; }; };",
+        definition: "module acme_msgs { module msg { struct Idl { int32 x; } }; };",
         schemaEncoding: "ros2idl",
       });
       const result = await runCli(main, [
@@ -194,7 +229,7 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
       ]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        /noros-gen: bridge at ws:\/\/127\.0\.0\.1:\d+ advertised no usable topics or services within 200 ms \(1 advertised but unusable: \/idl_only: the bridge sent an IDL \(ros2idl\) definition/,
+        /noros-gen: bridge at ws:\/\/127\.0\.0\.1:\d+ advertised no usable topics or services within 200 ms \(1 advertised but unusable: \/idl_only: the IDL definition of acme_msgs\/msg\/Idl does not parse: /,
       );
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
