@@ -84,15 +84,32 @@ export interface Ros2Generated {
   packages: string[];
 }
 
-/** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
-export function generateRos2(
+/** ROS 2 definition files read into one `TypeSet` (what `generateRos2` and `noros play --msgs` use). */
+export interface Ros2Types {
+  readonly types: TypeSet;
+  /** Keys (`pkg/Type`, `pkg/Type_Request`...) of the types the files define. */
+  readonly own: ReadonlySet<string>;
+  /** rosidl's name of each key: `pkg/msg/Type`, `pkg/srv/Type_Event`... */
+  readonly fullNames: ReadonlyMap<string, string>;
+  /** Services the files define (a `.srv`, an action's `_SendGoal`/`_GetResult`), keyed `pkg/Name`. */
+  readonly serviceKeys: readonly string[];
+  /** The file each own key comes from. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads `files` with rosidl's syntax: services split into `_Request`/`_Response`/`_Event`,
+ * actions into their types; rosidl's own types (Time, ServiceEventInfo...) added when referred to
+ * and not given. Problems are appended to `problems`.
+ */
+export function loadRos2Types(
   files: readonly DefinitionFile[],
-  context: Ros2Context,
   problems: DefinitionProblem[],
-): Ros2Generated {
+): Ros2Types {
   const types = new TypeSet({ ros2: true });
   const own = new Set<string>();
   const fullNames = new Map<string, string>();
+  const fileOf = new Map<string, string>();
   const serviceKeys: string[] = [];
   const add = (key: string, text: string, file: string, firstLine: number, kind: string) => {
     const { spec, problems: found } = parseRos2Message(key, text, { file, firstLine });
@@ -103,6 +120,7 @@ export function generateRos2(
       return;
     }
     own.add(key);
+    fileOf.set(key, file);
     const slash = key.indexOf("/");
     fullNames.set(key, `${key.slice(0, slash)}/${kind}/${key.slice(slash + 1)}`);
   };
@@ -162,6 +180,17 @@ export function generateRos2(
     }
   }
 
+  return { types, own, fullNames, serviceKeys, files: fileOf };
+}
+
+/** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
+export function generateRos2(
+  files: readonly DefinitionFile[],
+  context: Ros2Context,
+  problems: DefinitionProblem[],
+): Ros2Generated {
+  const { types, own, fullNames, serviceKeys: loadedServices } = loadRos2Types(files, problems);
+  const serviceKeys = [...loadedServices];
   const resolved = types.resolveAll([...own].sort(), problems);
   const layouts = new Layouts(resolved);
 

@@ -23,6 +23,7 @@ import { IMPLIED, interfaceParts } from "../../runtime/schema/ros2-full-text.js"
 import { parseRos2Message, ros2Key } from "../../runtime/schema/ros2-parse.js";
 import { isRos2Builtin } from "../../runtime/schema/resolve.js";
 import { errorMessage } from "../errors.js";
+import type { ProvidedRos2Definition, Ros2DefinitionLookup } from "./ros2-msgs.js";
 
 export interface RecordedRos2Type {
   readonly topic: string;
@@ -254,8 +255,15 @@ function firstLine(text: string): string {
   return text.split("\n")[0]!;
 }
 
-/** The definition to serve for a recorded ROS 2 topic, or why the topic cannot be served. */
-export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise<Ros2Resolution> {
+/**
+ * The definition to serve for a recorded ROS 2 topic, or why the topic cannot be served.
+ * `provided` (`--msgs`) is consulted when the recording's own definition is missing, a
+ * placeholder or does not decode: before the standard set, since the user chose it.
+ */
+export async function resolveRos2Definition(
+  recorded: RecordedRos2Type,
+  provided?: Ros2DefinitionLookup,
+): Promise<Ros2Resolution> {
   const schemaName = ros2TypeName(recorded.type);
   if (schemaName === undefined) {
     return { skip: `type "${recorded.type}" is not a ROS 2 type name (pkg/msg/Type)` };
@@ -282,6 +290,8 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
     return withNotes({ schemaName, schema: good.schema }, notes);
   }
   const why = good?.doubt ?? (result as { fail: string }).fail;
+  const given = provided?.find(schemaName);
+  if (given !== undefined) return fromMsgs(recorded, schemaName, why, given, notes);
   const standard = (await standardCodecs())[schemaName];
   if (standard !== undefined) {
     let standardDoubt: string | undefined;
@@ -306,6 +316,49 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
   return {
     skip: `${why}, and ${schemaName} is not in the standard ROS 2 set shipped with noros`,
   };
+}
+
+/**
+ * Serves the `--msgs` definition of `schemaName`, or refuses the topic: when the definition does
+ * not resolve, when its RIHS01 hash is not the one the recording stores (a different version of
+ * the type: serving it would make clients misread every message), or when it does not decode the
+ * recorded messages.
+ */
+function fromMsgs(
+  recorded: RecordedRos2Type,
+  schemaName: string,
+  why: string,
+  given: ProvidedRos2Definition | { readonly error: string; readonly file: string },
+  notes: string[],
+): Ros2Resolution {
+  if ("error" in given) {
+    return {
+      skip: `${why}, and the --msgs definition of ${schemaName} (${given.file}) cannot be used: ${given.error}`,
+    };
+  }
+  const recordedHash =
+    recorded.hash !== undefined && RIHS01.test(recorded.hash) ? recorded.hash : undefined;
+  if (recordedHash !== undefined && recordedHash !== given.hash) {
+    return {
+      skip: `refusing the --msgs definition of ${schemaName} (${given.file}): its type hash is ${given.hash}, the recording stores ${recordedHash} (a different version of the type)`,
+    };
+  }
+  let doubt: string | undefined;
+  try {
+    doubt = check(schemaName, given.schema, recorded.sample);
+  } catch (error) {
+    doubt = `it does not compile (${firstLine(errorMessage(error))})`;
+  }
+  if (doubt !== undefined) {
+    return {
+      skip: `${why}, and the --msgs definition of ${schemaName} (${given.file}) cannot serve it: ${doubt}`,
+    };
+  }
+  const verified = recordedHash !== undefined ? ", its type hash matching the recording's" : "";
+  notes.push(
+    `${why}; serving the definition of ${schemaName} from --msgs (${given.file})${verified}`,
+  );
+  return withNotes({ schemaName, schema: given.schema }, notes);
 }
 
 function withNotes(
