@@ -47,15 +47,18 @@ async function readMagic(path: string): Promise<Uint8Array | "folder"> {
  * Opens a ROS bag (v2.0; plain, bz2 or lz4 chunks), an MCAP file (ros1 channels, or ROS 2 cdr
  * ones; lz4 or zstd chunks), a rosbag2 SQLite file, or a rosbag2 folder. `options.msgs`: ROS 2
  * package trees for types a ROS 2 recording lacks or stores as placeholders (ROS 1 recordings
- * always carry their definitions; the trees are read and checked, not used).
+ * always carry their definitions: not used there).
  */
 export async function openMessageSource(
   path: string,
   options: MessageSourceOptions = {},
 ): Promise<MessageSource> {
   const magic = await readMagic(path);
+  // A ROS 1 bag carries every definition: the trees (ROS 2 syntax) are not even read.
+  const ros1Bag =
+    magic !== "folder" && new TextDecoder("latin1").decode(magic).startsWith(BAG_MAGIC);
   const ros2: Ros2OpenOptions =
-    options.msgs !== undefined && options.msgs.length > 0
+    options.msgs !== undefined && options.msgs.length > 0 && !ros1Bag
       ? { provided: await loadRos2Msgs(options.msgs) }
       : {};
   if (magic === "folder") {
