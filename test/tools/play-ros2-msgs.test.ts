@@ -17,6 +17,7 @@ import initSqlJs from "sql.js";
 
 import { startPlayServer, type PlayServer } from "../../tools/play/server.js";
 import { openMessageSource } from "../../tools/sources/index.js";
+import { loadRos2Msgs } from "../../tools/sources/ros2-msgs.js";
 import { describeIf, sharedBagsDir, sharedRos2BagsDir } from "../helpers/env.js";
 import { readRos2Db3 } from "../helpers/ros2-db3.js";
 import { ProbeClient, runNoros, tempDir } from "./helpers.js";
@@ -298,6 +299,45 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play --msg
     const got = client.received.filter((r) => r.topic === "/test_topic1");
     expect(got).toHaveLength(1);
     expect(served.readMessage(got[0]!.data)).toEqual(want.readMessage(got[0]!.data));
+  });
+
+  it("a tree's types that use types it lacks get them from the standard set, hashed as rosbag2 does", async () => {
+    // rcl_interfaces/msg/ParameterEvent alone (its own text, as the standard set holds it):
+    // Parameter, ParameterValue and Time are not in the tree.
+    const { codecs } = await import("../../generated-ros2/index.js");
+    const standard = (codecs as unknown as Record<string, { definition: string }>)[
+      "rcl_interfaces/msg/ParameterEvent"
+    ]!.definition;
+    const own = standard.split(/\n={80}\n/)[0]!;
+    expect(own).not.toContain("MSG:");
+    const tree = path.join(tmp.dir, "params-tree", "rcl_interfaces", "msg");
+    mkdirSync(tree, { recursive: true });
+    writeFileSync(path.join(tree, "ParameterEvent.msg"), own);
+    const found = (await loadRos2Msgs([path.dirname(path.dirname(tree))])).find(
+      "rcl_interfaces/msg/ParameterEvent",
+    );
+    expect(found).toMatchObject({ file: path.join(tree, "ParameterEvent.msg") });
+    const { hash, schema } = found as { hash: string; schema: string };
+    expect(schema).toContain("\nMSG: rcl_interfaces/ParameterValue\n");
+    // What rosbag2 stored for the type in a real recording (MCAP channel metadata).
+    const file = path.join(dir!, "ros2__rosbag2__topics_and_services.mcap");
+    const handle = await openFile(file, "r");
+    const reader = await McapIndexedReader.Initialize({
+      readable: {
+        size: async () => BigInt((await handle.stat()).size),
+        read: async (offset, length) => {
+          const buffer = new Uint8Array(Number(length));
+          await handle.read(buffer, 0, buffer.length, Number(offset));
+          return buffer;
+        },
+      },
+    });
+    const recorded = [...reader.channelsById.values()]
+      .find((c) => c.topic === "/parameter_events")!
+      .metadata.get("topic_type_hash");
+    await handle.close();
+    expect(recorded).toMatch(/^RIHS01_/);
+    expect(hash).toBe(recorded);
   });
 
   it("stored real definitions win over --msgs (cdr_test_0.db3 with a modified BasicTypes)", async () => {

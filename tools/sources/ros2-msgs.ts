@@ -87,7 +87,8 @@ function addStandardDependencies(loaded: Ros2Types, standard: StandardDefinition
         for (const dependency of parsed.types.names()) {
           if (!types.has(dependency)) types.add(parsed.types.spec(dependency)!);
         }
-        added = true;
+        // Only a type really added goes round again (no endless loop on a name it lacks).
+        added ||= types.has(key);
       }
     }
   }
