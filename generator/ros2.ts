@@ -93,6 +93,11 @@ export interface Ros2Types {
   readonly fullNames: ReadonlyMap<string, string>;
   /** Services the files define (a `.srv`, an action's `_SendGoal`/`_GetResult`), keyed `pkg/Name`. */
   readonly serviceKeys: readonly string[];
+  /**
+   * rosidl's name of each service key (`pkg/srv/Name`). Apart from `fullNames`: test_msgs has
+   * both `msg/BasicTypes.msg` and `srv/BasicTypes.srv`, whose keys are the same `pkg/Name`.
+   */
+  readonly serviceNames: ReadonlyMap<string, string>;
   /** The file each own key comes from. */
   readonly files: ReadonlyMap<string, string>;
 }
@@ -111,6 +116,7 @@ export function loadRos2Types(
   const fullNames = new Map<string, string>();
   const fileOf = new Map<string, string>();
   const serviceKeys: string[] = [];
+  const serviceNames = new Map<string, string>();
   const add = (key: string, text: string, file: string, firstLine: number, kind: string) => {
     const { spec, problems: found } = parseRos2Message(key, text, { file, firstLine });
     problems.push(...found);
@@ -163,7 +169,7 @@ export function loadRos2Types(
     const keys = def.kind === "srv" ? [key] : [`${key}_SendGoal`, `${key}_GetResult`];
     for (const k of keys) {
       serviceKeys.push(k);
-      fullNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
+      serviceNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
     }
   }
   // rosidl's own types, when the inputs refer to them without defining them.
@@ -180,7 +186,7 @@ export function loadRos2Types(
     }
   }
 
-  return { types, own, fullNames, serviceKeys, files: fileOf };
+  return { types, own, fullNames, serviceKeys, serviceNames, files: fileOf };
 }
 
 /** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
@@ -189,8 +195,12 @@ export function generateRos2(
   context: Ros2Context,
   problems: DefinitionProblem[],
 ): Ros2Generated {
-  const { types, own, fullNames, serviceKeys: loadedServices } = loadRos2Types(files, problems);
-  const serviceKeys = [...loadedServices];
+  const loaded = loadRos2Types(files, problems);
+  const { types, own } = loaded;
+  const serviceKeys = [...loaded.serviceKeys];
+  // One name per key, service names last, as this generator has always looked them up (a
+  // message and a service of the same name in one package share their key).
+  const fullNames = new Map([...loaded.fullNames, ...loaded.serviceNames]);
   const resolved = types.resolveAll([...own].sort(), problems);
   const layouts = new Layouts(resolved);
 

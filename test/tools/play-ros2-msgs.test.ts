@@ -340,6 +340,69 @@ describeIf(dir !== undefined, "../shared/ros2-bags is absent")("noros play --msg
     expect(hash).toBe(recorded);
   });
 
+  describe("a stored definition without the MSG blocks of the types it uses (cdr_test_0.db3, Arrays)", () => {
+    /** cdr_test_0.db3 with Arrays' stored text cut before its first MSG block; `hash` stored. */
+    async function truncated(name: string, hash: string): Promise<{ file: string; full: string }> {
+      const SQL = await initSqlJs();
+      const db = new SQL.Database(readFileSync(path.join(dir!, "ros2__rosbag2__cdr_test_0.db3")));
+      const full = String(
+        db.exec(
+          "SELECT encoded_message_definition FROM message_definitions WHERE topic_type = 'test_msgs/msg/Arrays'",
+        )[0]!.values[0]![0],
+      );
+      const own = full.split(/\n={80}\n/)[0]!;
+      expect(own).toContain("BasicTypes[3] basic_types_values");
+      expect(own).not.toContain("MSG:");
+      db.run(
+        "UPDATE message_definitions SET encoded_message_definition = ? WHERE topic_type = 'test_msgs/msg/Arrays'",
+        [own],
+      );
+      db.run("UPDATE topics SET type_description_hash = ? WHERE name = '/array_topic'", [hash]);
+      const file = path.join(tmp.dir, name);
+      writeFileSync(file, db.export());
+      db.close();
+      return { file, full };
+    }
+
+    it("takes the missing types from --msgs, and says so", async () => {
+      const { file, full } = await truncated("arrays-cut.db3", "");
+      const without = await openMessageSource(file);
+      await without.close();
+      expect(without.skippedChannels.map((s) => s.topic)).toEqual(["/array_topic"]);
+      const { server, client } = await playAll(file, [MSGS]);
+      expect(server.source.notices).toEqual([
+        {
+          topic: "/array_topic",
+          message:
+            "definitions of test_msgs/BasicTypes, test_msgs/Constants, test_msgs/Defaults taken from --msgs",
+        },
+      ]);
+      const want = (await readRos2Db3(file)).find((t) => t.topic === "/array_topic")!.messages;
+      const got = client.received.filter((r) => r.topic === "/array_topic");
+      expect(got.map((r) => hex(r.data))).toEqual(want.map(hex));
+      expect(got).toHaveLength(4);
+      const served = new MessageReader(
+        parse(client.channel("/array_topic").schema, { ros2: true }),
+      );
+      const original = new MessageReader(parse(full, { ros2: true }));
+      for (const [i, r] of got.entries()) {
+        expect(served.readMessage(r.data)).toEqual(original.readMessage(want[i]!));
+      }
+    });
+
+    it("refuses them when the hash the recording stores for the type differs", async () => {
+      const other = `RIHS01_${"0".repeat(64)}`;
+      const { file } = await truncated("arrays-cut-hash.db3", other);
+      const source = await openMessageSource(file, { msgs: [MSGS] });
+      await source.close();
+      expect(source.skippedChannels.find((s) => s.topic === "/array_topic")?.reason).toMatch(
+        new RegExp(
+          `^its stored definition completed with test_msgs/BasicTypes, test_msgs/Constants, test_msgs/Defaults from --msgs has type hash RIHS01_[0-9a-f]{64}, the recording stores ${other}: refusing those --msgs definitions`,
+        ),
+      );
+    });
+  });
+
   it("stored real definitions win over --msgs (cdr_test_0.db3 with a modified BasicTypes)", async () => {
     const tree = path.join(tmp.dir, "other-basic");
     mkdirSync(path.join(tree, "test_msgs", "msg"), { recursive: true });

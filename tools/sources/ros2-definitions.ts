@@ -19,7 +19,12 @@
  */
 import { compileCodec } from "../../runtime/codec/compile.js";
 import type { Codec } from "../../runtime/codec/types.js";
-import { IMPLIED, interfaceParts } from "../../runtime/schema/ros2-full-text.js";
+import {
+  IMPLIED,
+  interfaceParts,
+  parseRos2FullDefinition,
+} from "../../runtime/schema/ros2-full-text.js";
+import { ros2TypeHash } from "../../runtime/schema/ros2-hash.js";
 import { parseRos2Message, ros2Key } from "../../runtime/schema/ros2-parse.js";
 import { isRos2Builtin } from "../../runtime/schema/resolve.js";
 import { errorMessage } from "../errors.js";
@@ -120,16 +125,30 @@ function missingTypes(blocks: Map<string, string>): string[] {
 
 /**
  * Adds the types a text uses but does not define: rosidl's implied ones (Time, Duration,
- * ServiceEventInfo...), else the standard set's. Returns the names taken from the standard set.
+ * ServiceEventInfo...), else `--msgs` ones, else the standard set's. Returns the names taken from
+ * `--msgs` and from the standard set.
  */
-async function completeBlocks(blocks: Map<string, string>): Promise<string[]> {
+async function completeBlocks(
+  blocks: Map<string, string>,
+  provided: Ros2DefinitionLookup | undefined,
+): Promise<{ fromMsgs: string[]; fromStandard: string[] }> {
   const fromStandard: string[] = [];
+  const fromMsgs: string[] = [];
   for (let missing = missingTypes(blocks); missing.length > 0; missing = missingTypes(blocks)) {
     let added = false;
     for (const key of missing) {
       const implied = IMPLIED[key];
       if (implied !== undefined) {
         blocks.set(key, implied);
+        added = true;
+        continue;
+      }
+      const given = provided?.find(key.replace("/", "/msg/"));
+      if (given !== undefined && "schema" in given) {
+        for (const [k, text] of splitBlocks(key, given.schema)) {
+          if (!blocks.has(k)) blocks.set(k, trimEnd(text));
+        }
+        fromMsgs.push(key);
         added = true;
         continue;
       }
@@ -144,7 +163,7 @@ async function completeBlocks(blocks: Map<string, string>): Promise<string[]> {
     // What is still missing makes the compile fail with a message naming it.
     if (!added) break;
   }
-  return fromStandard;
+  return { fromMsgs, fromStandard };
 }
 
 /**
@@ -174,6 +193,7 @@ interface Checked {
   /** Why the text should not be trusted (it may still be the best there is). */
   readonly doubt?: string;
   readonly fromStandard: readonly string[];
+  readonly fromMsgs: readonly string[];
   /** Set when the stored text had to be rebuilt from its blocks to parse. */
   readonly rebuiltNote?: string;
 }
@@ -197,6 +217,7 @@ function check(
 async function checkRecorded(
   recorded: RecordedRos2Type,
   schemaName: string,
+  provided: Ros2DefinitionLookup | undefined,
 ): Promise<Checked | { fail: string }> {
   const { text } = recorded;
   if (text === undefined || (text === "" && recorded.encoding === "")) {
@@ -212,10 +233,11 @@ async function checkRecorded(
   const built = fromServiceText(rootKey, text);
   const blocks = splitBlocks(rootKey, built ?? text);
   let fromStandard: string[];
+  let fromMsgs: string[];
   const before = blocks.size;
   let added = false;
   try {
-    fromStandard = await completeBlocks(blocks);
+    ({ fromStandard, fromMsgs } = await completeBlocks(blocks, provided));
     added = blocks.size !== before;
   } catch (error) {
     return { fail: `its stored definition does not parse (${firstLine(errorMessage(error))})` };
@@ -243,12 +265,35 @@ async function checkRecorded(
     // rosbag2 test files carry made-up rows (`hash1` and a text that is not the type's).
     doubt ??= `its stored definition is a placeholder (type hash "${recorded.hash}")`;
   }
+  // The recording's hash covers every type the text uses: it tells whether the --msgs ones are
+  // the versions the recording was made with. (A text built from a raw .srv names its parts
+  // without their kind, so rosidl's names of those parts are not known here: not checked.)
+  if (
+    fromMsgs.length > 0 &&
+    built === undefined &&
+    recorded.hash !== undefined &&
+    RIHS01.test(recorded.hash)
+  ) {
+    const hash = typeHash(schemaName, schema);
+    if (hash !== recorded.hash) {
+      return {
+        fail: `its stored definition completed with ${fromMsgs.join(", ")} from --msgs has type hash ${hash}, the recording stores ${recorded.hash}: refusing those --msgs definitions (a different version of the types)`,
+      };
+    }
+  }
   return {
     schema,
     fromStandard,
+    fromMsgs,
     ...(rebuiltNote !== undefined ? { rebuiltNote } : {}),
     ...(doubt !== undefined ? { doubt } : {}),
   };
+}
+
+/** The RIHS01 hash of a full text, as rosidl computes it for its root type. */
+function typeHash(schemaName: string, text: string): string {
+  const { types, root, fullNames } = parseRos2FullDefinition(schemaName, text);
+  return ros2TypeHash(types, root, (key) => fullNames.get(key) ?? key.replace("/", "/msg/"));
 }
 
 function firstLine(text: string): string {
@@ -272,7 +317,7 @@ export async function resolveRos2Definition(
   if (schemaName !== recorded.type) {
     notes.push(`type recorded as ${recorded.type} (old name), served as ${schemaName}`);
   }
-  const result = await checkRecorded(recorded, schemaName);
+  const result = await checkRecorded(recorded, schemaName, provided);
   const good = "fail" in result ? undefined : result;
   if (good !== undefined && good.doubt === undefined) {
     const rootKey = ros2Key(schemaName)!;
@@ -282,6 +327,9 @@ export async function resolveRos2Definition(
       );
     }
     if (good.rebuiltNote !== undefined) notes.push(good.rebuiltNote);
+    if (good.fromMsgs.length > 0) {
+      notes.push(`definitions of ${good.fromMsgs.join(", ")} taken from --msgs`);
+    }
     if (good.fromStandard.length > 0) {
       notes.push(
         `definitions of ${good.fromStandard.join(", ")} taken from the standard ROS 2 set`,
