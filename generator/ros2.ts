@@ -98,16 +98,39 @@ export interface Ros2Generated {
   warnings: string[];
 }
 
-/** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
-export function generateRos2(
+/** ROS 2 definition files read into one `TypeSet` (what `generateRos2` and `noros play --msgs` use). */
+export interface Ros2Types {
+  readonly types: TypeSet;
+  /** Keys (`pkg/Type`, `pkg/Type_Request`...) of the types the files define. */
+  readonly own: ReadonlySet<string>;
+  /** rosidl's name of each key: `pkg/msg/Type`, `pkg/srv/Type_Event`... */
+  readonly fullNames: ReadonlyMap<string, string>;
+  /** Services the files define (a `.srv`, an action's `_SendGoal`/`_GetResult`), keyed `pkg/Name`. */
+  readonly serviceKeys: readonly string[];
+  /**
+   * rosidl's name of each service key (`pkg/srv/Name`). Apart from `fullNames`: test_msgs has
+   * both `msg/BasicTypes.msg` and `srv/BasicTypes.srv`, whose keys are the same `pkg/Name`.
+   */
+  readonly serviceNames: ReadonlyMap<string, string>;
+  /** The file each own key comes from. */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads `files` with rosidl's syntax: services split into `_Request`/`_Response`/`_Event`,
+ * actions into their types; rosidl's own types (Time, ServiceEventInfo...) added when referred to
+ * and not given. Problems are appended to `problems`.
+ */
+export function loadRos2Types(
   files: readonly DefinitionFile[],
-  context: Ros2Context,
   problems: DefinitionProblem[],
-): Ros2Generated {
+): Ros2Types {
   const types = new TypeSet({ ros2: true });
   const own = new Set<string>();
   const fullNames = new Map<string, string>();
+  const fileOf = new Map<string, string>();
   const serviceKeys: string[] = [];
+  const serviceNames = new Map<string, string>();
   const add = (key: string, text: string, file: string, firstLine: number, kind: string) => {
     const { spec, problems: found } = parseRos2Message(key, text, { file, firstLine });
     problems.push(...found);
@@ -117,6 +140,7 @@ export function generateRos2(
       return;
     }
     own.add(key);
+    fileOf.set(key, file);
     const slash = key.indexOf("/");
     fullNames.set(key, `${key.slice(0, slash)}/${kind}/${key.slice(slash + 1)}`);
   };
@@ -159,7 +183,7 @@ export function generateRos2(
     const keys = def.kind === "srv" ? [key] : [`${key}_SendGoal`, `${key}_GetResult`];
     for (const k of keys) {
       serviceKeys.push(k);
-      fullNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
+      serviceNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
     }
   }
   const topics = new Map<string, string>();
@@ -201,6 +225,21 @@ export function generateRos2(
     }
   }
 
+  return { types, own, fullNames, serviceKeys, serviceNames, files: fileOf };
+}
+
+/** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
+export function generateRos2(
+  files: readonly DefinitionFile[],
+  context: Ros2Context,
+  problems: DefinitionProblem[],
+): Ros2Generated {
+  const loaded = loadRos2Types(files, problems);
+  const { types, own } = loaded;
+  const serviceKeys = [...loaded.serviceKeys];
+  // One name per key, service names last, as this generator has always looked them up (a
+  // message and a service of the same name in one package share their key).
+  const fullNames = new Map([...loaded.fullNames, ...loaded.serviceNames]);
   const resolved = types.resolveAll([...own].sort(), problems);
   // Everything the emitted code touches, standard types included (for sizes and inlining).
   const all = new Map(resolved);

@@ -14,6 +14,7 @@ interface PlayArgs {
   rate: number;
   now: boolean;
   topics: string[] | undefined;
+  msgs: string[] | undefined;
 }
 
 export const playCommand = {
@@ -56,11 +57,21 @@ export const playCommand = {
         describe: "start playing at once instead of at the first subscription",
       })
       .option("topics", { type: "array", string: true, describe: "serve only these topics" })
+      .option("msgs", {
+        type: "array",
+        string: true,
+        describe:
+          "folders with ROS 2 message packages (msg/srv/action), for types a ROS 2 recording lacks or stores as placeholders",
+      })
       .example(
         "$0 play run.bag",
         "serve run.bag on ws://127.0.0.1:8765, starting when a client subscribes",
       )
       .example("$0 play run.mcap --loop --rate 2", "replay forever at twice the recorded speed")
+      .example(
+        "$0 play old_bag.db3 --msgs ~/ws/src",
+        "serve a ROS 2 recording without stored definitions, with those of a workspace",
+      )
       .example(
         "$0 play run.bag --port 0 --rate 0",
         "as fast as clients take, on a free port (tests)",
@@ -93,6 +104,7 @@ export const playCommand = {
       rate: args.rate,
       start,
       ...(args.topics !== undefined ? { topics: args.topics.map(globalName) } : {}),
+      ...(args.msgs !== undefined ? { msgs: args.msgs } : {}),
     });
     const source = server.source;
     const seconds =
@@ -109,6 +121,12 @@ export const playCommand = {
       line(
         io.stderr,
         `noros play: warning: ${path.basename(source.path)}: ${source.damage}; serving what could be read`,
+      );
+    }
+    if (args.msgs !== undefined && source.profile === "ros1") {
+      line(
+        io.stderr,
+        `noros play: --msgs is not used: ${path.basename(source.path)} is a ROS 1 recording, which carries its definitions`,
       );
     }
     for (const skipped of source.skippedChannels) {

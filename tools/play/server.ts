@@ -61,6 +61,11 @@ export interface PlayServerOptions {
    * the first message on), "now", or "manual" (call `start()`).
    */
   readonly start?: PlayStart;
+  /**
+   * ROS 2 package trees with definitions for types the recording lacks or stores as
+   * placeholders (`openMessageSource`'s `msgs`).
+   */
+  readonly msgs?: readonly string[];
   /** Serve only these topics (default: every ros1 channel of the file). */
   readonly topics?: readonly string[];
   /** Parameters the in-memory parameter server starts with. */
@@ -121,7 +126,10 @@ interface LatchedMessage {
 
 export async function startPlayServer(options: PlayServerOptions): Promise<PlayServer> {
   const rate = normalizeRate(options.rate ?? 1);
-  const source = await openMessageSource(options.file);
+  const source = await openMessageSource(
+    options.file,
+    options.msgs !== undefined ? { msgs: options.msgs } : {},
+  );
   try {
     return await serve(source, options, rate);
   } catch (error) {

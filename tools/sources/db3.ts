@@ -15,7 +15,12 @@ import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from "sql.j
 
 import { errorMessage } from "../errors.js";
 import { SourceError } from "./errors.js";
-import { ros2Latching, ros2SourceChannels, type PendingRos2Channel } from "./ros2-channels.js";
+import {
+  ros2Latching,
+  ros2SourceChannels,
+  type PendingRos2Channel,
+  type Ros2OpenOptions,
+} from "./ros2-channels.js";
 import type { MessageSource, MessageSourceReadOptions, SourceMessage } from "./types.js";
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
@@ -28,7 +33,7 @@ function columns(db: Database, table: string): Set<string> {
   return new Set(rows(db, `PRAGMA table_info(${table})`).map((row) => String(row[1])));
 }
 
-export async function openDb3(path: string): Promise<MessageSource> {
+export async function openDb3(path: string, options: Ros2OpenOptions = {}): Promise<MessageSource> {
   const bytes = await readFile(path);
   const SQL = await (sqlJs ??= initSqlJs());
   let db: Database;
@@ -38,7 +43,7 @@ export async function openDb3(path: string): Promise<MessageSource> {
     throw new SourceError(path, `not a readable SQLite file (${errorMessage(error)})`);
   }
   try {
-    return await open(path, db);
+    return await open(path, db, options);
   } catch (error) {
     db.close();
     if (error instanceof SourceError) throw error;
@@ -46,7 +51,7 @@ export async function openDb3(path: string): Promise<MessageSource> {
   }
 }
 
-async function open(path: string, db: Database): Promise<MessageSource> {
+async function open(path: string, db: Database, options: Ros2OpenOptions): Promise<MessageSource> {
   const tables = new Set(
     rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r[0])),
   );
@@ -102,14 +107,18 @@ async function open(path: string, db: Database): Promise<MessageSource> {
       latching: ros2Latching(typeof offered === "string" ? offered : undefined),
     });
   }
-  const settled = await ros2SourceChannels(pending, (channelId) => {
-    const data = rows(
-      db,
-      "SELECT data FROM messages WHERE topic_id = ? ORDER BY timestamp, id LIMIT 1",
-      [channelId],
-    )[0]?.[0];
-    return Promise.resolve(data instanceof Uint8Array ? data : undefined);
-  });
+  const settled = await ros2SourceChannels(
+    pending,
+    (channelId) => {
+      const data = rows(
+        db,
+        "SELECT data FROM messages WHERE topic_id = ? ORDER BY timestamp, id LIMIT 1",
+        [channelId],
+      )[0]?.[0];
+      return Promise.resolve(data instanceof Uint8Array ? data : undefined);
+    },
+    options,
+  );
   const byId = new Map(settled.channels.map((c) => [c.id, c]));
 
   // Timestamps are nanoseconds since the epoch: past 2^53, so they are read as text.

@@ -12,7 +12,12 @@ import { open, type FileHandle } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { mcapDecompressHandlers } from "./decompress.js";
 import { SourceError } from "./errors.js";
-import { ros2Latching, ros2SourceChannels, type PendingRos2Channel } from "./ros2-channels.js";
+import {
+  ros2Latching,
+  ros2SourceChannels,
+  type PendingRos2Channel,
+  type Ros2OpenOptions,
+} from "./ros2-channels.js";
 import type {
   ChannelNotice,
   MessageSource,
@@ -38,6 +43,8 @@ class ChannelTable {
   readonly #ros2: (PendingRos2Channel & { id: number })[] = [];
   profile: "ros1" | "ros2" = "ros1";
 
+  constructor(private readonly options: Ros2OpenOptions) {}
+
   /** Channel records seen so far (ROS 2 ones are settled later). */
   get seen(): number {
     return this.#seen.size;
@@ -56,6 +63,8 @@ class ChannelTable {
         type: schema?.name ?? "",
         text: schema !== undefined && schema.id !== 0 ? textDecoder.decode(schema.data) : undefined,
         encoding: schema?.encoding ?? "",
+        // rosbag2 (Iron and later) writes the RIHS01 hash into the channel's metadata.
+        hash: channel.metadata.get("topic_type_hash") || undefined,
         latching: ros2Latching(channel.metadata.get("offered_qos_profiles")),
       });
       return;
@@ -98,7 +107,7 @@ class ChannelTable {
       return;
     }
     this.profile = "ros2";
-    const settled = await ros2SourceChannels(this.#ros2, sample);
+    const settled = await ros2SourceChannels(this.#ros2, sample, this.options);
     this.channels.push(...settled.channels);
     this.skipped.push(...settled.skipped);
     this.notices.push(...settled.notices);
@@ -156,7 +165,10 @@ async function* streamRecords(
   }
 }
 
-export async function openMcap(path: string): Promise<MessageSource> {
+export async function openMcap(
+  path: string,
+  options: Ros2OpenOptions = {},
+): Promise<MessageSource> {
   const handle = await open(path, "r");
   const handlers = await mcapDecompressHandlers();
   let indexed: McapIndexedReader | undefined;
@@ -171,8 +183,8 @@ export async function openMcap(path: string): Promise<MessageSource> {
   }
   try {
     return indexed !== undefined
-      ? await openIndexed(path, handle, indexed)
-      : await openStreamed(path, handle, handlers, indexError);
+      ? await openIndexed(path, handle, indexed, options)
+      : await openStreamed(path, handle, handlers, indexError, options);
   } catch (error) {
     await handle.close();
     throw error;
@@ -183,8 +195,9 @@ async function openIndexed(
   path: string,
   handle: FileHandle,
   reader: McapIndexedReader,
+  options: Ros2OpenOptions,
 ): Promise<MessageSource> {
-  const table = new ChannelTable();
+  const table = new ChannelTable(options);
   for (const channel of reader.channelsById.values()) {
     table.add(channel, reader.schemasById.get(channel.schemaId));
   }
@@ -250,11 +263,12 @@ async function openStreamed(
   handle: FileHandle,
   handlers: Handlers,
   indexError: unknown,
+  options: Ros2OpenOptions,
 ): Promise<MessageSource> {
   // One pass up front for the channel list, the readable messages' count and time span (and to
   // find out whether the file is readable at all).
   const schemas = new Map<number, McapTypes.Schema>();
-  const table = new ChannelTable();
+  const table = new ChannelTable(options);
   // Per channel: messages, first and last time, first message (ROS 2 channels are settled after
   // the pass, so everything is kept per channel and summed for the served ones).
   const seen = new Map<

@@ -3,7 +3,19 @@
  * topic's definition settled by ros2-definitions.ts, latching read from the recorded QoS.
  */
 import { resolveRos2Definition } from "./ros2-definitions.js";
+import type { Ros2DefinitionLookup } from "./ros2-msgs.js";
 import type { ChannelNotice, SkippedChannel, SourceChannel } from "./types.js";
+
+/** What opening a ROS 2 file may be given besides the file. */
+export interface Ros2OpenOptions {
+  /** Definitions from `--msgs`, for types the file lacks or stores as placeholders. */
+  readonly provided?: Ros2DefinitionLookup | undefined;
+  /**
+   * Type hashes by topic from the bag folder's metadata.yaml (`type_description_hash`), for
+   * topics whose file does not store one.
+   */
+  readonly topicHashes?: ReadonlyMap<string, string> | undefined;
+}
 
 export interface PendingRos2Channel {
   readonly id: number;
@@ -30,19 +42,23 @@ export function ros2Latching(offeredQosProfiles: string | undefined): boolean {
 export async function ros2SourceChannels(
   pending: readonly PendingRos2Channel[],
   sample: (channelId: number) => Promise<Uint8Array | undefined>,
+  options: Ros2OpenOptions = {},
 ): Promise<{ channels: SourceChannel[]; skipped: SkippedChannel[]; notices: ChannelNotice[] }> {
   const channels: SourceChannel[] = [];
   const skipped: SkippedChannel[] = [];
   const notices: ChannelNotice[] = [];
   for (const channel of pending) {
-    const resolved = await resolveRos2Definition({
-      topic: channel.topic,
-      type: channel.type,
-      text: channel.text,
-      encoding: channel.encoding,
-      hash: channel.hash,
-      sample: await sample(channel.id),
-    });
+    const resolved = await resolveRos2Definition(
+      {
+        topic: channel.topic,
+        type: channel.type,
+        text: channel.text,
+        encoding: channel.encoding,
+        hash: channel.hash || options.topicHashes?.get(channel.topic) || undefined,
+        sample: await sample(channel.id),
+      },
+      options.provided,
+    );
     if ("skip" in resolved) {
       skipped.push({ topic: channel.topic, reason: resolved.skip });
       continue;

@@ -19,10 +19,16 @@
  */
 import { compileCodec } from "../../runtime/codec/compile.js";
 import type { Codec } from "../../runtime/codec/types.js";
-import { IMPLIED, interfaceParts } from "../../runtime/schema/ros2-full-text.js";
+import {
+  IMPLIED,
+  interfaceParts,
+  parseRos2FullDefinition,
+} from "../../runtime/schema/ros2-full-text.js";
+import { ros2TypeHash } from "../../runtime/schema/ros2-hash.js";
 import { parseRos2Message, ros2Key } from "../../runtime/schema/ros2-parse.js";
 import { isRos2Builtin } from "../../runtime/schema/resolve.js";
 import { errorMessage } from "../errors.js";
+import type { ProvidedRos2Definition, Ros2DefinitionLookup } from "./ros2-msgs.js";
 
 export interface RecordedRos2Type {
   readonly topic: string;
@@ -119,16 +125,30 @@ function missingTypes(blocks: Map<string, string>): string[] {
 
 /**
  * Adds the types a text uses but does not define: rosidl's implied ones (Time, Duration,
- * ServiceEventInfo...), else the standard set's. Returns the names taken from the standard set.
+ * ServiceEventInfo...), else `--msgs` ones, else the standard set's. Returns the names taken from
+ * `--msgs` and from the standard set.
  */
-async function completeBlocks(blocks: Map<string, string>): Promise<string[]> {
+async function completeBlocks(
+  blocks: Map<string, string>,
+  provided: Ros2DefinitionLookup | undefined,
+): Promise<{ fromMsgs: string[]; fromStandard: string[] }> {
   const fromStandard: string[] = [];
+  const fromMsgs: string[] = [];
   for (let missing = missingTypes(blocks); missing.length > 0; missing = missingTypes(blocks)) {
     let added = false;
     for (const key of missing) {
       const implied = IMPLIED[key];
       if (implied !== undefined) {
         blocks.set(key, implied);
+        added = true;
+        continue;
+      }
+      const given = provided?.find(key.replace("/", "/msg/"));
+      if (given !== undefined && "schema" in given) {
+        for (const [k, text] of splitBlocks(key, given.schema)) {
+          if (!blocks.has(k)) blocks.set(k, trimEnd(text));
+        }
+        fromMsgs.push(key);
         added = true;
         continue;
       }
@@ -143,7 +163,7 @@ async function completeBlocks(blocks: Map<string, string>): Promise<string[]> {
     // What is still missing makes the compile fail with a message naming it.
     if (!added) break;
   }
-  return fromStandard;
+  return { fromMsgs, fromStandard };
 }
 
 /**
@@ -173,6 +193,7 @@ interface Checked {
   /** Why the text should not be trusted (it may still be the best there is). */
   readonly doubt?: string;
   readonly fromStandard: readonly string[];
+  readonly fromMsgs: readonly string[];
   /** Set when the stored text had to be rebuilt from its blocks to parse. */
   readonly rebuiltNote?: string;
 }
@@ -196,6 +217,7 @@ function check(
 async function checkRecorded(
   recorded: RecordedRos2Type,
   schemaName: string,
+  provided: Ros2DefinitionLookup | undefined,
 ): Promise<Checked | { fail: string }> {
   const { text } = recorded;
   if (text === undefined || (text === "" && recorded.encoding === "")) {
@@ -211,10 +233,11 @@ async function checkRecorded(
   const built = fromServiceText(rootKey, text);
   const blocks = splitBlocks(rootKey, built ?? text);
   let fromStandard: string[];
+  let fromMsgs: string[];
   const before = blocks.size;
   let added = false;
   try {
-    fromStandard = await completeBlocks(blocks);
+    ({ fromStandard, fromMsgs } = await completeBlocks(blocks, provided));
     added = blocks.size !== before;
   } catch (error) {
     return { fail: `its stored definition does not parse (${firstLine(errorMessage(error))})` };
@@ -242,20 +265,50 @@ async function checkRecorded(
     // rosbag2 test files carry made-up rows (`hash1` and a text that is not the type's).
     doubt ??= `its stored definition is a placeholder (type hash "${recorded.hash}")`;
   }
+  // The recording's hash covers every type the text uses: it tells whether the --msgs ones are
+  // the versions the recording was made with. (A text built from a raw .srv names its parts
+  // without their kind, so rosidl's names of those parts are not known here: not checked.)
+  if (
+    fromMsgs.length > 0 &&
+    built === undefined &&
+    recorded.hash !== undefined &&
+    RIHS01.test(recorded.hash)
+  ) {
+    const hash = typeHash(schemaName, schema);
+    if (hash !== recorded.hash) {
+      return {
+        fail: `its stored definition completed with ${fromMsgs.join(", ")} from --msgs has type hash ${hash}, the recording stores ${recorded.hash}: refusing those --msgs definitions (a different version of the types)`,
+      };
+    }
+  }
   return {
     schema,
     fromStandard,
+    fromMsgs,
     ...(rebuiltNote !== undefined ? { rebuiltNote } : {}),
     ...(doubt !== undefined ? { doubt } : {}),
   };
+}
+
+/** The RIHS01 hash of a full text, as rosidl computes it for its root type. */
+function typeHash(schemaName: string, text: string): string {
+  const { types, root, fullNames } = parseRos2FullDefinition(schemaName, text);
+  return ros2TypeHash(types, root, (key) => fullNames.get(key) ?? key.replace("/", "/msg/"));
 }
 
 function firstLine(text: string): string {
   return text.split("\n")[0]!;
 }
 
-/** The definition to serve for a recorded ROS 2 topic, or why the topic cannot be served. */
-export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise<Ros2Resolution> {
+/**
+ * The definition to serve for a recorded ROS 2 topic, or why the topic cannot be served.
+ * `provided` (`--msgs`) is consulted when the recording's own definition is missing, a
+ * placeholder or does not decode: before the standard set, since the user chose it.
+ */
+export async function resolveRos2Definition(
+  recorded: RecordedRos2Type,
+  provided?: Ros2DefinitionLookup,
+): Promise<Ros2Resolution> {
   const schemaName = ros2TypeName(recorded.type);
   if (schemaName === undefined) {
     return { skip: `type "${recorded.type}" is not a ROS 2 type name (pkg/msg/Type)` };
@@ -264,7 +317,7 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
   if (schemaName !== recorded.type) {
     notes.push(`type recorded as ${recorded.type} (old name), served as ${schemaName}`);
   }
-  const result = await checkRecorded(recorded, schemaName);
+  const result = await checkRecorded(recorded, schemaName, provided);
   const good = "fail" in result ? undefined : result;
   if (good !== undefined && good.doubt === undefined) {
     const rootKey = ros2Key(schemaName)!;
@@ -274,6 +327,9 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
       );
     }
     if (good.rebuiltNote !== undefined) notes.push(good.rebuiltNote);
+    if (good.fromMsgs.length > 0) {
+      notes.push(`definitions of ${good.fromMsgs.join(", ")} taken from --msgs`);
+    }
     if (good.fromStandard.length > 0) {
       notes.push(
         `definitions of ${good.fromStandard.join(", ")} taken from the standard ROS 2 set`,
@@ -282,6 +338,8 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
     return withNotes({ schemaName, schema: good.schema }, notes);
   }
   const why = good?.doubt ?? (result as { fail: string }).fail;
+  const given = provided?.find(schemaName);
+  if (given !== undefined) return fromMsgs(recorded, schemaName, why, given, notes);
   const standard = (await standardCodecs())[schemaName];
   if (standard !== undefined) {
     let standardDoubt: string | undefined;
@@ -306,6 +364,49 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
   return {
     skip: `${why}, and ${schemaName} is not in the standard ROS 2 set shipped with noros`,
   };
+}
+
+/**
+ * Serves the `--msgs` definition of `schemaName`, or refuses the topic: when the definition does
+ * not resolve, when its RIHS01 hash is not the one the recording stores (a different version of
+ * the type: serving it would make clients misread every message), or when it does not decode the
+ * recorded messages.
+ */
+function fromMsgs(
+  recorded: RecordedRos2Type,
+  schemaName: string,
+  why: string,
+  given: ProvidedRos2Definition | { readonly error: string; readonly file: string },
+  notes: string[],
+): Ros2Resolution {
+  if ("error" in given) {
+    return {
+      skip: `${why}, and the --msgs definition of ${schemaName} (${given.file}) cannot be used: ${given.error}`,
+    };
+  }
+  const recordedHash =
+    recorded.hash !== undefined && RIHS01.test(recorded.hash) ? recorded.hash : undefined;
+  if (recordedHash !== undefined && recordedHash !== given.hash) {
+    return {
+      skip: `refusing the --msgs definition of ${schemaName} (${given.file}): its type hash is ${given.hash}, the recording stores ${recordedHash} (a different version of the type)`,
+    };
+  }
+  let doubt: string | undefined;
+  try {
+    doubt = check(schemaName, given.schema, recorded.sample);
+  } catch (error) {
+    doubt = `it does not compile (${firstLine(errorMessage(error))})`;
+  }
+  if (doubt !== undefined) {
+    return {
+      skip: `${why}, and the --msgs definition of ${schemaName} (${given.file}) cannot serve it: ${doubt}`,
+    };
+  }
+  const verified = recordedHash !== undefined ? ", its type hash matching the recording's" : "";
+  notes.push(
+    `${why}; serving the definition of ${schemaName} from --msgs (${given.file})${verified}`,
+  );
+  return withNotes({ schemaName, schema: given.schema }, notes);
 }
 
 function withNotes(

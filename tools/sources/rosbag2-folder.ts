@@ -21,6 +21,8 @@ import type {
 
 interface BagInfo {
   files: string[];
+  /** `type_description_hash` of each topic that has one (rosbag2 Iron and later). */
+  topicHashes: Map<string, string>;
   compressionMode: string;
   distro: string | undefined;
 }
@@ -52,8 +54,21 @@ async function readBagInfo(metadataPath: string): Promise<BagInfo> {
   }
   const distro =
     typeof info.ros_distro === "string" && info.ros_distro !== "" ? info.ros_distro : undefined;
+  const topicHashes = new Map<string, string>();
+  const topics = Array.isArray(info.topics_with_message_count)
+    ? info.topics_with_message_count
+    : [];
+  for (const entry of topics as unknown[]) {
+    const meta = (entry as { topic_metadata?: Record<string, unknown> } | null)?.topic_metadata;
+    const name = meta?.name;
+    const hash = meta?.type_description_hash;
+    if (typeof name === "string" && typeof hash === "string" && hash !== "") {
+      topicHashes.set(name, hash);
+    }
+  }
   return {
     files: files as string[],
+    topicHashes,
     compressionMode: typeof info.compression_mode === "string" ? info.compression_mode : "",
     distro,
   };
@@ -64,11 +79,12 @@ function firstLine(text: string): string {
 }
 
 /**
- * Opens the bag folder `dir`; `openFile` opens one of its storage files (an .mcap or .db3).
+ * Opens the bag folder `dir`; `openFile` opens one of its storage files (an .mcap or .db3),
+ * given the type hashes metadata.yaml stores by topic.
  */
 export async function openRosbag2Folder(
   dir: string,
-  openFile: (file: string) => Promise<MessageSource>,
+  openFile: (file: string, topicHashes: ReadonlyMap<string, string>) => Promise<MessageSource>,
 ): Promise<MessageSource> {
   const metadataPath = path.join(dir, "metadata.yaml");
   const info = await readBagInfo(metadataPath);
@@ -83,7 +99,7 @@ export async function openRosbag2Folder(
     for (const file of info.files) {
       const full = path.resolve(dir, file);
       try {
-        sources.push(await openFile(full));
+        sources.push(await openFile(full, info.topicHashes));
       } catch (error) {
         if (error instanceof SourceError && error.reason === "no such file") {
           throw new SourceError(

@@ -47,6 +47,17 @@ export interface ChannelNotice {
   readonly message: string;
 }
 
+/** How `openMessageSource` opens a recording. */
+export interface MessageSourceOptions {
+  /**
+   * ROS 2 package trees (`<pkg>/msg/*.msg`, `srv/`, `action/`), as `noros play --msgs` takes
+   * them: definitions for ROS 2 types the recording lacks or stores as placeholders. A stored
+   * real definition wins; one whose RIHS01 hash differs from the hash the recording stores is
+   * refused (the topic is skipped, saying why).
+   */
+  readonly msgs?: readonly string[];
+}
+
 export interface MessageSourceReadOptions {
   /** Only these topics (all when absent). */
   readonly topics?: readonly string[];
