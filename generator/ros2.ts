@@ -124,6 +124,12 @@ export interface Ros2Types {
 export function loadRos2Types(
   files: readonly DefinitionFile[],
   problems: DefinitionProblem[],
+  extend?: (loaded: {
+    types: TypeSet;
+    own: Set<string>;
+    fullNames: Map<string, string>;
+    serviceKeys: string[];
+  }) => void,
 ): Ros2Types {
   const types = new TypeSet({ ros2: true });
   const own = new Set<string>();
@@ -186,31 +192,8 @@ export function loadRos2Types(
       serviceNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
     }
   }
-  const topics = new Map<string, string>();
-  const warnings: string[] = [];
-  const external = new Set<string>();
-  if (context.live !== undefined) {
-    // The standard set fills in what the inputs do not define (the inputs win), then the
-    // bridge's types fill in the rest.
-    if (context.msgsImport !== null && context.msgsImport !== undefined) {
-      const standard = standardRos2Specs();
-      for (const spec of standard.specs) {
-        if (types.has(spec.fullName)) continue;
-        types.add(spec);
-        external.add(spec.fullName);
-        fullNames.set(spec.fullName, standard.fullNames.get(spec.fullName)!);
-      }
-    }
-    addLiveRos2Schemas(context.live, {
-      types,
-      own,
-      fullNames,
-      serviceKeys,
-      topics,
-      warnings,
-      problems,
-    });
-  }
+  // More types before rosidl's own are filled in (the bridge's schemas of `noros-gen --bridge`).
+  extend?.({ types, own, fullNames, serviceKeys });
   // rosidl's own types, when the inputs refer to them without defining them.
   for (let added = true; added;) {
     added = false;
@@ -234,7 +217,25 @@ export function generateRos2(
   context: Ros2Context,
   problems: DefinitionProblem[],
 ): Ros2Generated {
-  const loaded = loadRos2Types(files, problems);
+  const topics = new Map<string, string>();
+  const warnings: string[] = [];
+  const external = new Set<string>();
+  const loaded = loadRos2Types(files, problems, (state) => {
+    if (context.live === undefined) return;
+    const { types, fullNames } = state;
+    // The standard set fills in what the inputs do not define (the inputs win), then the
+    // bridge's types fill in the rest.
+    if (context.msgsImport !== null && context.msgsImport !== undefined) {
+      const standard = standardRos2Specs();
+      for (const spec of standard.specs) {
+        if (types.has(spec.fullName)) continue;
+        types.add(spec);
+        external.add(spec.fullName);
+        fullNames.set(spec.fullName, standard.fullNames.get(spec.fullName)!);
+      }
+    }
+    addLiveRos2Schemas(context.live, { ...state, topics, warnings, problems });
+  });
   const { types, own } = loaded;
   const serviceKeys = [...loaded.serviceKeys];
   // One name per key, service names last, as this generator has always looked them up (a
