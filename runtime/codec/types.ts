@@ -61,8 +61,9 @@ export interface Codec<T = unknown> {
   readonly typeHash?: string;
   decode(bytes: Uint8Array, options?: DecodeOptions): T;
   /**
-   * The message in ROS 1 wire format. Messages up to 4 KiB are encoded into a shared pool: the
-   * result is then a view (its `byteOffset` may not be 0); `slice()` it for a buffer of its own.
+   * The message in its wire format (ROS 1, or CDR after its 4-byte header for a ROS 2 codec).
+   * Messages up to 16 KiB are encoded into a shared pool: the result is then a view (its
+   * `byteOffset` may not be 0); `slice()` it for a buffer of its own.
    */
   encode(msg: Encodable<T>): Uint8Array;
   /**
