@@ -33,8 +33,9 @@ export interface GenerateOptions {
    */
   augmentModule?: string;
   /**
-   * Where the standard packages come from (`noros/msgs`); `null` when the inputs are the
-   * standard set itself (how the committed `generated/` is made).
+   * Where the standard packages come from (`noros/msgs`; ROS 2: `noros/ros2/msgs`, imported one
+   * package module below it, `noros/ros2/msgs/geometry_msgs`); `null` when the inputs are the
+   * standard set itself (how the committed `generated/` and `generated-ros2/` are made).
    */
   msgsImport?: string | null;
   /** Shown in the `@generated` header: how to regenerate. */
@@ -86,12 +87,6 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     options.augmentModule === undefined
       ? runtimeImport
       : specifier("augment-module", options.augmentModule);
-  const msgsImport =
-    options.msgsImport === undefined
-      ? "noros/msgs"
-      : options.msgsImport === null
-        ? null
-        : specifier("msgs-import", options.msgsImport);
   const problems: DefinitionProblem[] = [];
 
   const found = findDefinitionFiles(options.inputs);
@@ -108,11 +103,25 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     }
     const ros2 = generateRos2(
       found.files,
-      { runtimeImport, augmentModule, header: generatedHeader(options.command) },
+      {
+        runtimeImport,
+        augmentModule,
+        header: generatedHeader(options.command),
+        msgsImport:
+          options.msgsImport === null
+            ? null
+            : ros2PackageImport(options.msgsImport ?? "noros/ros2/msgs", options.outDir),
+      },
       problems,
     );
     return { ...ros2, topics: new Map(), warnings: [] };
   }
+  const msgsImport =
+    options.msgsImport === undefined
+      ? "noros/msgs"
+      : options.msgsImport === null
+        ? null
+        : specifier("msgs-import", options.msgsImport);
   const loaded = loadDefinitions(found.files);
   problems.push(...loaded.problems);
 
@@ -231,6 +240,18 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     topics,
     warnings,
   };
+}
+
+/**
+ * ROS 2: the module of one standard package under `--msgs-import` (`noros/ros2/msgs` gives
+ * `noros/ros2/msgs/geometry_msgs`; a relative folder `../std` gives `../std/geometry_msgs.js`),
+ * so that a bundle takes only the packages the output uses.
+ */
+function ros2PackageImport(base: string, outDir: string | undefined): (pkg: string) => string {
+  // Checked as given (absolute paths and TypeScript extensions are errors).
+  importSpecifier("msgs-import", base, outDir);
+  const folder = base.replace(/\/+$/, "").replace(/(?:\/index)?\.(?:js|mjs|cjs)$/, "");
+  return (pkg) => importSpecifier("msgs-import", `${folder}/${pkg}`);
 }
 
 function generatedHeader(command: string | undefined): string {

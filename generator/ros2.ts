@@ -24,6 +24,7 @@ import {
 } from "./emit-module.js";
 import { ModuleNames } from "./naming.js";
 import type { DefinitionFile } from "./sources.js";
+import { standardRos2Types } from "./standard-ros2.js";
 
 type Version = "ros1" | "ros2" | "unknown";
 
@@ -75,6 +76,11 @@ export interface Ros2Context {
   runtimeImport: string;
   augmentModule: string;
   header: string;
+  /**
+   * The module a standard package is imported from (`noros/ros2/msgs/geometry_msgs`); `null`
+   * when the inputs are the standard set itself (how the committed `generated-ros2/` is made).
+   */
+  msgsImport: ((pkg: string) => string) | null;
 }
 
 export interface Ros2Generated {
@@ -148,6 +154,22 @@ export function generateRos2(
       fullNames.set(k, `${def.package}/${def.kind}/${k.slice(k.indexOf("/") + 1)}`);
     }
   }
+  // Standard types fill in the packages the inputs do not define (a package of the inputs is
+  // theirs as a whole: its modules are generated here, so no standard type may join it).
+  const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
+  const ownPackages = new Set([...own].map(packageOf));
+  const external = new Set<string>();
+  const standardPackages = new Map<string, string[]>();
+  if (context.msgsImport !== null) {
+    for (const { spec, fullName } of standardRos2Types()) {
+      const pkg = packageOf(spec.fullName);
+      if (ownPackages.has(pkg)) continue;
+      types.add(spec);
+      external.add(spec.fullName);
+      fullNames.set(spec.fullName, fullName);
+      standardPackages.set(pkg, [...(standardPackages.get(pkg) ?? []), spec.fullName]);
+    }
+  }
   // rosidl's own types, when the inputs refer to them without defining them.
   for (let added = true; added;) {
     added = false;
@@ -163,7 +185,14 @@ export function generateRos2(
   }
 
   const resolved = types.resolveAll([...own].sort(), problems);
-  const layouts = new Layouts(resolved);
+  // Everything the emitted code touches, standard types included (for sizes and flattening).
+  const all = new Map(resolved);
+  for (const name of own) {
+    for (const dep of types.dependencies(name)) {
+      if (!all.has(dep)) all.set(dep, types.resolve(dep));
+    }
+  }
+  const layouts = new Layouts(all);
 
   const fullName = (key: string) => fullNames.get(key) ?? key.replace("/", "/msg/");
   const hashes = new Map<string, string>();
@@ -175,18 +204,28 @@ export function generateRos2(
     }
     return hash;
   };
-  const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
-  const packages = [...new Set([...own].map(packageOf))].sort();
+  const packages = [...ownPackages].sort();
+  // A standard package's identifiers are allocated as its own generation did (all its types in
+  // sorted order, the standard packages as aliases), so that they name what its module exports.
+  const standardAliases =
+    context.msgsImport === null
+      ? []
+      : [...new Set(standardRos2Types().map((t) => packageOf(t.spec.fullName)))].sort();
   const names = new Map<string, ModuleNames>();
   const namesOf = (pkg: string) => {
     let n = names.get(pkg);
     if (n === undefined) {
-      n = new ModuleNames(packages);
+      n = new ModuleNames(
+        standardPackages.has(pkg) ? standardAliases : [...packages, ...standardAliases],
+      );
       names.set(pkg, n);
     }
     return n;
   };
   for (const name of [...own].sort()) namesOf(packageOf(name)).type(name);
+  for (const [pkg, keys] of standardPackages) {
+    for (const key of [...keys].sort()) namesOf(pkg).type(key);
+  }
   const services: ServiceInfo[] = serviceKeys.sort().map((key) => ({
     fullName: key,
     request: `${key}_Request`,
@@ -206,7 +245,13 @@ export function generateRos2(
         services: services.filter((s) => packageOf(s.fullName) === pkg),
         layouts,
         names: namesOf,
-        importOf: (p) => ({ specifier: `./${p}.js`, namespace: true }),
+        importOf: (p) => ({
+          specifier:
+            context.msgsImport !== null && standardPackages.has(p)
+              ? context.msgsImport(p)
+              : `./${p}.js`,
+          namespace: true,
+        }),
         runtimeImport: context.runtimeImport,
         augmentModule: context.augmentModule,
         header: context.header,

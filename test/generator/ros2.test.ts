@@ -39,8 +39,8 @@ describe("noros-gen over ROS 2 packages", () => {
   });
 
   it("keys codecs pkg/msg/Type, pkg/srv/X_Event, pkg/action/X_Goal", () => {
+    // Standard types (builtin_interfaces, service_msgs...) come from noros/ros2/msgs.
     expect(Object.keys(codecs).sort()).toEqual([
-      "builtin_interfaces/msg/Time",
       "demo_interfaces/action/Count_Feedback",
       "demo_interfaces/action/Count_FeedbackMessage",
       "demo_interfaces/action/Count_GetResult_Event",
@@ -54,15 +54,14 @@ describe("noros-gen over ROS 2 packages", () => {
       "demo_interfaces/msg/Corners",
       "demo_interfaces/msg/Empty",
       "demo_interfaces/msg/Point",
+      "demo_interfaces/msg/Stamped",
       "demo_interfaces/srv/Lookup_Event",
       "demo_interfaces/srv/Lookup_Request",
       "demo_interfaces/srv/Lookup_Response",
-      "service_msgs/msg/ServiceEventInfo",
       "test_msgs/msg/Strings",
       "test_msgs/srv/BasicTypes_Event",
       "test_msgs/srv/BasicTypes_Request",
       "test_msgs/srv/BasicTypes_Response",
-      "unique_identifier_msgs/msg/UUID",
     ]);
   });
 
@@ -93,6 +92,66 @@ describe("noros-gen over ROS 2 packages", () => {
     expect(() => corners.encode({ ...msg, short_name: "123456789" })).toThrow(
       "demo_interfaces/msg/Corners: short_name: 9 bytes, more than the bound 8",
     );
+  });
+
+  it("imports standard types from noros/ros2/msgs/<pkg>: the same code as with std-ros2 among the inputs", () => {
+    const inputs = [path.join(scenario, "msgs")];
+    const imported = generate({ inputs }).files;
+    expect([...imported.keys()].sort()).toEqual([
+      "demo_interfaces.ts",
+      "index.ts",
+      "register.ts",
+      "test_msgs.ts",
+    ]);
+    const demo = imported.get("demo_interfaces.ts")!;
+    expect(demo).toContain(
+      'import * as geometry_msgs from "noros/ros2/msgs/geometry_msgs";\nimport * as sensor_msgs from "noros/ros2/msgs/sensor_msgs";',
+    );
+    // The old way: the standard packages' sources among the inputs, generated next to the user's.
+    const withSources = generate({
+      inputs: [...inputs, path.join(root, "generator", "std-ros2")],
+    }).files;
+    expect(withSources.has("geometry_msgs.ts")).toBe(true);
+    for (const file of ["demo_interfaces.ts", "test_msgs.ts"]) {
+      // Identifiers, definitions, type hashes and code: all equal, only the import differs.
+      expect(imported.get(file)!.replace(/"noros\/ros2\/msgs\/(\w+)"/g, '"./$1.js"')).toBe(
+        withSources.get(file),
+      );
+    }
+    // The committed output runs against the standard modules: a Stamped round trip.
+    const stamped = codecs["demo_interfaces/msg/Stamped"]!;
+    const msg = {
+      header: { stamp: { sec: 5, nanosec: 6 }, frame_id: "map" },
+      pose: { position: { x: 1, y: 2, z: 3 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+      path: [{ x: 4, y: 5, z: 6 }],
+      images: [
+        {
+          header: { stamp: { sec: 1, nanosec: 2 }, frame_id: "cam" },
+          height: 1,
+          width: 2,
+          encoding: "mono8",
+          is_bigendian: 0,
+          step: 2,
+          data: new Uint8Array([7, 8]),
+        },
+      ],
+    };
+    const compiled = compileCodec(stamped.datatype, stamped.definition, { encoding: "cdr" });
+    const bytes = stamped.encode(msg);
+    expect(Buffer.from(bytes).equals(Buffer.from(compiled.encode(msg)))).toBe(true);
+    expect(stamped.decode(bytes)).toEqual(msg);
+    expect(stamped.typeHash).toBe(compiled.typeHash);
+    // --msgs-import names the folder of the package modules.
+    for (const base of ["../std", "../std/", "../std/index.js"]) {
+      expect(generate({ inputs, msgsImport: base }).files.get("demo_interfaces.ts")).toContain(
+        'import * as geometry_msgs from "../std/geometry_msgs.js";',
+      );
+    }
+    expect(generate({ inputs, msgsImport: "@me/ros2" }).files.get("test_msgs.ts")).toContain(
+      'from "@me/ros2/service_msgs";',
+    );
+    // Under --msgs-import none they are generated from the inputs (how generated-ros2 is made).
+    expect(() => generate({ inputs, msgsImport: null })).toThrow(/unknown type 'std_msgs\/Header'/);
   });
 
   it("rejects ROS 1 and ROS 2 packages in one run, and ROS 1 packages under --ros2", () => {
