@@ -459,8 +459,8 @@ export const codecs = {
     "action_msgs/msg/GoalStatus": GoalStatusCodec,
     "action_msgs/msg/GoalStatusArray": GoalStatusArrayCodec,
   } as const;
-/** Service action_msgs/CancelGoal: its md5 and the codecs of its request and response. */
-export const CancelGoalService = { datatype: "action_msgs/srv/CancelGoal", request: CancelGoal_RequestCodec, response: CancelGoal_ResponseCodec, event: CancelGoal_EventCodec } as const;
+/** Service action_msgs/srv/CancelGoal: its type hash and the codecs of its request, response and event. */
+export const CancelGoalService = { datatype: "action_msgs/srv/CancelGoal", typeHash: "RIHS01_573d8b0a534451d7bc2ac8c5ffde8ac14b8593b7001175d0cd6516dcbeb8689a", request: CancelGoal_RequestCodec, response: CancelGoal_ResponseCodec, event: CancelGoal_EventCodec } as const;
 /** Services of package action_msgs, by service type name. */
 export const services = {
     "action_msgs/srv/CancelGoal": CancelGoalService,

@@ -646,12 +646,12 @@ export const codecs = {
     "composition_interfaces/srv/UnloadNode_Request": UnloadNode_RequestCodec,
     "composition_interfaces/srv/UnloadNode_Response": UnloadNode_ResponseCodec,
   } as const;
-/** Service composition_interfaces/ListNodes: its md5 and the codecs of its request and response. */
-export const ListNodesService = { datatype: "composition_interfaces/srv/ListNodes", request: ListNodes_RequestCodec, response: ListNodes_ResponseCodec, event: ListNodes_EventCodec } as const;
-/** Service composition_interfaces/LoadNode: its md5 and the codecs of its request and response. */
-export const LoadNodeService = { datatype: "composition_interfaces/srv/LoadNode", request: LoadNode_RequestCodec, response: LoadNode_ResponseCodec, event: LoadNode_EventCodec } as const;
-/** Service composition_interfaces/UnloadNode: its md5 and the codecs of its request and response. */
-export const UnloadNodeService = { datatype: "composition_interfaces/srv/UnloadNode", request: UnloadNode_RequestCodec, response: UnloadNode_ResponseCodec, event: UnloadNode_EventCodec } as const;
+/** Service composition_interfaces/srv/ListNodes: its type hash and the codecs of its request, response and event. */
+export const ListNodesService = { datatype: "composition_interfaces/srv/ListNodes", typeHash: "RIHS01_13f30d73a74c844ee4bacf78f3680f08777cad137f10fbd6a648544cc7b59d2a", request: ListNodes_RequestCodec, response: ListNodes_ResponseCodec, event: ListNodes_EventCodec } as const;
+/** Service composition_interfaces/srv/LoadNode: its type hash and the codecs of its request, response and event. */
+export const LoadNodeService = { datatype: "composition_interfaces/srv/LoadNode", typeHash: "RIHS01_2e521ef6066fba6d7fc3a3b175d486709f01b4d738d9a59188858546fc8e5acd", request: LoadNode_RequestCodec, response: LoadNode_ResponseCodec, event: LoadNode_EventCodec } as const;
+/** Service composition_interfaces/srv/UnloadNode: its type hash and the codecs of its request, response and event. */
+export const UnloadNodeService = { datatype: "composition_interfaces/srv/UnloadNode", typeHash: "RIHS01_dce562f83adc735ddcfe9dfb927b89293d4dd0fe2b8fc91e772fb83e970a43b0", request: UnloadNode_RequestCodec, response: UnloadNode_ResponseCodec, event: UnloadNode_EventCodec } as const;
 /** Services of package composition_interfaces, by service type name. */
 export const services = {
     "composition_interfaces/srv/ListNodes": ListNodesService,

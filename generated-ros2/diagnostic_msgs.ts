@@ -612,10 +612,10 @@ export const codecs = {
     "diagnostic_msgs/srv/SelfTest_Request": SelfTest_RequestCodec,
     "diagnostic_msgs/srv/SelfTest_Response": SelfTest_ResponseCodec,
   } as const;
-/** Service diagnostic_msgs/AddDiagnostics: its md5 and the codecs of its request and response. */
-export const AddDiagnosticsService = { datatype: "diagnostic_msgs/srv/AddDiagnostics", request: AddDiagnostics_RequestCodec, response: AddDiagnostics_ResponseCodec, event: AddDiagnostics_EventCodec } as const;
-/** Service diagnostic_msgs/SelfTest: its md5 and the codecs of its request and response. */
-export const SelfTestService = { datatype: "diagnostic_msgs/srv/SelfTest", request: SelfTest_RequestCodec, response: SelfTest_ResponseCodec, event: SelfTest_EventCodec } as const;
+/** Service diagnostic_msgs/srv/AddDiagnostics: its type hash and the codecs of its request, response and event. */
+export const AddDiagnosticsService = { datatype: "diagnostic_msgs/srv/AddDiagnostics", typeHash: "RIHS01_6b91084c9f8bffd9b0c1f6883e0e8e491a831f4fc6c6aec77a4efaf3f1ea90b5", request: AddDiagnostics_RequestCodec, response: AddDiagnostics_ResponseCodec, event: AddDiagnostics_EventCodec } as const;
+/** Service diagnostic_msgs/srv/SelfTest: its type hash and the codecs of its request, response and event. */
+export const SelfTestService = { datatype: "diagnostic_msgs/srv/SelfTest", typeHash: "RIHS01_df1e4e54a814a16ccc77471e9239618d46818e8d0e3b45ad6f8c34c6e2abfef6", request: SelfTest_RequestCodec, response: SelfTest_ResponseCodec, event: SelfTest_EventCodec } as const;
 /** Services of package diagnostic_msgs, by service type name. */
 export const services = {
     "diagnostic_msgs/srv/AddDiagnostics": AddDiagnosticsService,

@@ -1118,14 +1118,14 @@ export const codecs = {
     "lifecycle_msgs/msg/TransitionDescription": TransitionDescriptionCodec,
     "lifecycle_msgs/msg/TransitionEvent": TransitionEventCodec,
   } as const;
-/** Service lifecycle_msgs/ChangeState: its md5 and the codecs of its request and response. */
-export const ChangeStateService = { datatype: "lifecycle_msgs/srv/ChangeState", request: ChangeState_RequestCodec, response: ChangeState_ResponseCodec, event: ChangeState_EventCodec } as const;
-/** Service lifecycle_msgs/GetAvailableStates: its md5 and the codecs of its request and response. */
-export const GetAvailableStatesService = { datatype: "lifecycle_msgs/srv/GetAvailableStates", request: GetAvailableStates_RequestCodec, response: GetAvailableStates_ResponseCodec, event: GetAvailableStates_EventCodec } as const;
-/** Service lifecycle_msgs/GetAvailableTransitions: its md5 and the codecs of its request and response. */
-export const GetAvailableTransitionsService = { datatype: "lifecycle_msgs/srv/GetAvailableTransitions", request: GetAvailableTransitions_RequestCodec, response: GetAvailableTransitions_ResponseCodec, event: GetAvailableTransitions_EventCodec } as const;
-/** Service lifecycle_msgs/GetState: its md5 and the codecs of its request and response. */
-export const GetStateService = { datatype: "lifecycle_msgs/srv/GetState", request: GetState_RequestCodec, response: GetState_ResponseCodec, event: GetState_EventCodec } as const;
+/** Service lifecycle_msgs/srv/ChangeState: its type hash and the codecs of its request, response and event. */
+export const ChangeStateService = { datatype: "lifecycle_msgs/srv/ChangeState", typeHash: "RIHS01_356fe34f0475a43acf54542013af4167b0e729f77ea22ffb045c6ad8e20668e5", request: ChangeState_RequestCodec, response: ChangeState_ResponseCodec, event: ChangeState_EventCodec } as const;
+/** Service lifecycle_msgs/srv/GetAvailableStates: its type hash and the codecs of its request, response and event. */
+export const GetAvailableStatesService = { datatype: "lifecycle_msgs/srv/GetAvailableStates", typeHash: "RIHS01_00a07d79d2207d71e81a8cbc1880e5d924cc16d4688ea8e8e06e443dc8f8aa1d", request: GetAvailableStates_RequestCodec, response: GetAvailableStates_ResponseCodec, event: GetAvailableStates_EventCodec } as const;
+/** Service lifecycle_msgs/srv/GetAvailableTransitions: its type hash and the codecs of its request, response and event. */
+export const GetAvailableTransitionsService = { datatype: "lifecycle_msgs/srv/GetAvailableTransitions", typeHash: "RIHS01_59b7ecefce0982a8a844b9f2c4f14764c1c4543cc55e72924e2aa4adad83e9bc", request: GetAvailableTransitions_RequestCodec, response: GetAvailableTransitions_ResponseCodec, event: GetAvailableTransitions_EventCodec } as const;
+/** Service lifecycle_msgs/srv/GetState: its type hash and the codecs of its request, response and event. */
+export const GetStateService = { datatype: "lifecycle_msgs/srv/GetState", typeHash: "RIHS01_800a0a5aae599782b02932de0caf563f6dc4e7e94b794eadde075ba2cbef9795", request: GetState_RequestCodec, response: GetState_ResponseCodec, event: GetState_EventCodec } as const;
 /** Services of package lifecycle_msgs, by service type name. */
 export const services = {
     "lifecycle_msgs/srv/ChangeState": ChangeStateService,

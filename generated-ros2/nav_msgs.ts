@@ -1382,14 +1382,14 @@ export const codecs = {
     "nav_msgs/srv/SetMap_Request": SetMap_RequestCodec,
     "nav_msgs/srv/SetMap_Response": SetMap_ResponseCodec,
   } as const;
-/** Service nav_msgs/GetMap: its md5 and the codecs of its request and response. */
-export const GetMapService = { datatype: "nav_msgs/srv/GetMap", request: GetMap_RequestCodec, response: GetMap_ResponseCodec, event: GetMap_EventCodec } as const;
-/** Service nav_msgs/GetPlan: its md5 and the codecs of its request and response. */
-export const GetPlanService = { datatype: "nav_msgs/srv/GetPlan", request: GetPlan_RequestCodec, response: GetPlan_ResponseCodec, event: GetPlan_EventCodec } as const;
-/** Service nav_msgs/LoadMap: its md5 and the codecs of its request and response. */
-export const LoadMapService = { datatype: "nav_msgs/srv/LoadMap", request: LoadMap_RequestCodec, response: LoadMap_ResponseCodec, event: LoadMap_EventCodec } as const;
-/** Service nav_msgs/SetMap: its md5 and the codecs of its request and response. */
-export const SetMapService = { datatype: "nav_msgs/srv/SetMap", request: SetMap_RequestCodec, response: SetMap_ResponseCodec, event: SetMap_EventCodec } as const;
+/** Service nav_msgs/srv/GetMap: its type hash and the codecs of its request, response and event. */
+export const GetMapService = { datatype: "nav_msgs/srv/GetMap", typeHash: "RIHS01_c8ae77c9995b3554b5ba80e4d4d443f970ac65143102a1d893ec24fc07b31147", request: GetMap_RequestCodec, response: GetMap_ResponseCodec, event: GetMap_EventCodec } as const;
+/** Service nav_msgs/srv/GetPlan: its type hash and the codecs of its request, response and event. */
+export const GetPlanService = { datatype: "nav_msgs/srv/GetPlan", typeHash: "RIHS01_234f7aff100f5edb8150366601687b027bcdc253db47decb88fff846193fe5e8", request: GetPlan_RequestCodec, response: GetPlan_ResponseCodec, event: GetPlan_EventCodec } as const;
+/** Service nav_msgs/srv/LoadMap: its type hash and the codecs of its request, response and event. */
+export const LoadMapService = { datatype: "nav_msgs/srv/LoadMap", typeHash: "RIHS01_1a192ac56c40fed2767dac26f0b371785372276bd465c902676d2dca135aae5a", request: LoadMap_RequestCodec, response: LoadMap_ResponseCodec, event: LoadMap_EventCodec } as const;
+/** Service nav_msgs/srv/SetMap: its type hash and the codecs of its request, response and event. */
+export const SetMapService = { datatype: "nav_msgs/srv/SetMap", typeHash: "RIHS01_5e11a5b2ca53d8ae85b666a019f16c9904ebc787828f1f566c4e048a1ddedfb4", request: SetMap_RequestCodec, response: SetMap_ResponseCodec, event: SetMap_EventCodec } as const;
 /** Services of package nav_msgs, by service type name. */
 export const services = {
     "nav_msgs/srv/GetMap": GetMapService,

@@ -2603,22 +2603,22 @@ export const codecs = {
     "rcl_interfaces/srv/SetParameters_Request": SetParameters_RequestCodec,
     "rcl_interfaces/srv/SetParameters_Response": SetParameters_ResponseCodec,
   } as const;
-/** Service rcl_interfaces/DescribeParameters: its md5 and the codecs of its request and response. */
-export const DescribeParametersService = { datatype: "rcl_interfaces/srv/DescribeParameters", request: DescribeParameters_RequestCodec, response: DescribeParameters_ResponseCodec, event: DescribeParameters_EventCodec } as const;
-/** Service rcl_interfaces/GetLoggerLevels: its md5 and the codecs of its request and response. */
-export const GetLoggerLevelsService = { datatype: "rcl_interfaces/srv/GetLoggerLevels", request: GetLoggerLevels_RequestCodec, response: GetLoggerLevels_ResponseCodec, event: GetLoggerLevels_EventCodec } as const;
-/** Service rcl_interfaces/GetParameterTypes: its md5 and the codecs of its request and response. */
-export const GetParameterTypesService = { datatype: "rcl_interfaces/srv/GetParameterTypes", request: GetParameterTypes_RequestCodec, response: GetParameterTypes_ResponseCodec, event: GetParameterTypes_EventCodec } as const;
-/** Service rcl_interfaces/GetParameters: its md5 and the codecs of its request and response. */
-export const GetParametersService = { datatype: "rcl_interfaces/srv/GetParameters", request: GetParameters_RequestCodec, response: GetParameters_ResponseCodec, event: GetParameters_EventCodec } as const;
-/** Service rcl_interfaces/ListParameters: its md5 and the codecs of its request and response. */
-export const ListParametersService = { datatype: "rcl_interfaces/srv/ListParameters", request: ListParameters_RequestCodec, response: ListParameters_ResponseCodec, event: ListParameters_EventCodec } as const;
-/** Service rcl_interfaces/SetLoggerLevels: its md5 and the codecs of its request and response. */
-export const SetLoggerLevelsService = { datatype: "rcl_interfaces/srv/SetLoggerLevels", request: SetLoggerLevels_RequestCodec, response: SetLoggerLevels_ResponseCodec, event: SetLoggerLevels_EventCodec } as const;
-/** Service rcl_interfaces/SetParameters: its md5 and the codecs of its request and response. */
-export const SetParametersService = { datatype: "rcl_interfaces/srv/SetParameters", request: SetParameters_RequestCodec, response: SetParameters_ResponseCodec, event: SetParameters_EventCodec } as const;
-/** Service rcl_interfaces/SetParametersAtomically: its md5 and the codecs of its request and response. */
-export const SetParametersAtomicallyService = { datatype: "rcl_interfaces/srv/SetParametersAtomically", request: SetParametersAtomically_RequestCodec, response: SetParametersAtomically_ResponseCodec, event: SetParametersAtomically_EventCodec } as const;
+/** Service rcl_interfaces/srv/DescribeParameters: its type hash and the codecs of its request, response and event. */
+export const DescribeParametersService = { datatype: "rcl_interfaces/srv/DescribeParameters", typeHash: "RIHS01_845b484d71eb0673dae682f2e3ba3c4851a65a3dcfb97bddd82c5b57e91e4cff", request: DescribeParameters_RequestCodec, response: DescribeParameters_ResponseCodec, event: DescribeParameters_EventCodec } as const;
+/** Service rcl_interfaces/srv/GetLoggerLevels: its type hash and the codecs of its request, response and event. */
+export const GetLoggerLevelsService = { datatype: "rcl_interfaces/srv/GetLoggerLevels", typeHash: "RIHS01_03bf1bebd0d6514c7ed0ba7c5e08dc9f2f39c759fe99e1e30ea4157d7674f72d", request: GetLoggerLevels_RequestCodec, response: GetLoggerLevels_ResponseCodec, event: GetLoggerLevels_EventCodec } as const;
+/** Service rcl_interfaces/srv/GetParameterTypes: its type hash and the codecs of its request, response and event. */
+export const GetParameterTypesService = { datatype: "rcl_interfaces/srv/GetParameterTypes", typeHash: "RIHS01_da199c878688b3e530bdfe3ca8f74cb9fa0c303101e980a9e8f260e25e1c80ca", request: GetParameterTypes_RequestCodec, response: GetParameterTypes_ResponseCodec, event: GetParameterTypes_EventCodec } as const;
+/** Service rcl_interfaces/srv/GetParameters: its type hash and the codecs of its request, response and event. */
+export const GetParametersService = { datatype: "rcl_interfaces/srv/GetParameters", typeHash: "RIHS01_bf9803d5c74cf989a5de3e0c2e99444599a627c7ff75f97b8c05b01003675cbc", request: GetParameters_RequestCodec, response: GetParameters_ResponseCodec, event: GetParameters_EventCodec } as const;
+/** Service rcl_interfaces/srv/ListParameters: its type hash and the codecs of its request, response and event. */
+export const ListParametersService = { datatype: "rcl_interfaces/srv/ListParameters", typeHash: "RIHS01_3e6062bfbb27bfb8730d4cef2558221f51a11646d78e7bb30a1e83afac3aad9d", request: ListParameters_RequestCodec, response: ListParameters_ResponseCodec, event: ListParameters_EventCodec } as const;
+/** Service rcl_interfaces/srv/SetLoggerLevels: its type hash and the codecs of its request, response and event. */
+export const SetLoggerLevelsService = { datatype: "rcl_interfaces/srv/SetLoggerLevels", typeHash: "RIHS01_3ff86cb4e91fbf9abae15c234ecc874448de6ece8e193401c077cf116e4f6d78", request: SetLoggerLevels_RequestCodec, response: SetLoggerLevels_ResponseCodec, event: SetLoggerLevels_EventCodec } as const;
+/** Service rcl_interfaces/srv/SetParameters: its type hash and the codecs of its request, response and event. */
+export const SetParametersService = { datatype: "rcl_interfaces/srv/SetParameters", typeHash: "RIHS01_56eed9a67e169f9cb6c1f987bc88f868c14a8fc9f743a263bc734c154015d7e0", request: SetParameters_RequestCodec, response: SetParameters_ResponseCodec, event: SetParameters_EventCodec } as const;
+/** Service rcl_interfaces/srv/SetParametersAtomically: its type hash and the codecs of its request, response and event. */
+export const SetParametersAtomicallyService = { datatype: "rcl_interfaces/srv/SetParametersAtomically", typeHash: "RIHS01_0e192ef259c07fc3c07a13191d27002222e65e00ccec653ca05e856f79285fcd", request: SetParametersAtomically_RequestCodec, response: SetParametersAtomically_ResponseCodec, event: SetParametersAtomically_EventCodec } as const;
 /** Services of package rcl_interfaces, by service type name. */
 export const services = {
     "rcl_interfaces/srv/DescribeParameters": DescribeParametersService,

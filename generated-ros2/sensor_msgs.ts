@@ -3152,8 +3152,8 @@ export const codecs = {
     "sensor_msgs/msg/Temperature": TemperatureCodec,
     "sensor_msgs/msg/TimeReference": TimeReferenceCodec,
   } as const;
-/** Service sensor_msgs/SetCameraInfo: its md5 and the codecs of its request and response. */
-export const SetCameraInfoService = { datatype: "sensor_msgs/srv/SetCameraInfo", request: SetCameraInfo_RequestCodec, response: SetCameraInfo_ResponseCodec, event: SetCameraInfo_EventCodec } as const;
+/** Service sensor_msgs/srv/SetCameraInfo: its type hash and the codecs of its request, response and event. */
+export const SetCameraInfoService = { datatype: "sensor_msgs/srv/SetCameraInfo", typeHash: "RIHS01_a10cca5d33dc637c8d49db50ab288701a3592bb9cd854f2f16a0659613b68984", request: SetCameraInfo_RequestCodec, response: SetCameraInfo_ResponseCodec, event: SetCameraInfo_EventCodec } as const;
 /** Services of package sensor_msgs, by service type name. */
 export const services = {
     "sensor_msgs/srv/SetCameraInfo": SetCameraInfoService,

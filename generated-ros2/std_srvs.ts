@@ -501,12 +501,12 @@ export const codecs = {
     "std_srvs/srv/Trigger_Request": Trigger_RequestCodec,
     "std_srvs/srv/Trigger_Response": Trigger_ResponseCodec,
   } as const;
-/** Service std_srvs/Empty: its md5 and the codecs of its request and response. */
-export const EmptyService = { datatype: "std_srvs/srv/Empty", request: Empty_RequestCodec, response: Empty_ResponseCodec, event: Empty_EventCodec } as const;
-/** Service std_srvs/SetBool: its md5 and the codecs of its request and response. */
-export const SetBoolService = { datatype: "std_srvs/srv/SetBool", request: SetBool_RequestCodec, response: SetBool_ResponseCodec, event: SetBool_EventCodec } as const;
-/** Service std_srvs/Trigger: its md5 and the codecs of its request and response. */
-export const TriggerService = { datatype: "std_srvs/srv/Trigger", request: Trigger_RequestCodec, response: Trigger_ResponseCodec, event: Trigger_EventCodec } as const;
+/** Service std_srvs/srv/Empty: its type hash and the codecs of its request, response and event. */
+export const EmptyService = { datatype: "std_srvs/srv/Empty", typeHash: "RIHS01_5888399dedec5ccc85ea6451949fd2c9f97bfdf963f9a588821639fcd31b5d19", request: Empty_RequestCodec, response: Empty_ResponseCodec, event: Empty_EventCodec } as const;
+/** Service std_srvs/srv/SetBool: its type hash and the codecs of its request, response and event. */
+export const SetBoolService = { datatype: "std_srvs/srv/SetBool", typeHash: "RIHS01_abe9e4bb6b41b40e6789712c00ec8871923e089af3f667a79992a428cff2da0a", request: SetBool_RequestCodec, response: SetBool_ResponseCodec, event: SetBool_EventCodec } as const;
+/** Service std_srvs/srv/Trigger: its type hash and the codecs of its request, response and event. */
+export const TriggerService = { datatype: "std_srvs/srv/Trigger", typeHash: "RIHS01_eeff2cd6fa5ad9d27cdf4dec64818317839b62f212a91e6b5304b634b2062c5f", request: Trigger_RequestCodec, response: Trigger_ResponseCodec, event: Trigger_EventCodec } as const;
 /** Services of package std_srvs, by service type name. */
 export const services = {
     "std_srvs/srv/Empty": EmptyService,

@@ -1071,12 +1071,14 @@ export const codecs = {
     "tf2_msgs/msg/TF2Error": TF2ErrorCodec,
     "tf2_msgs/msg/TFMessage": TFMessageCodec,
   } as const;
-/** Service tf2_msgs/FrameGraph: its md5 and the codecs of its request and response. */
-export const FrameGraphService = { datatype: "tf2_msgs/srv/FrameGraph", request: FrameGraph_RequestCodec, response: FrameGraph_ResponseCodec, event: FrameGraph_EventCodec } as const;
-/** Service tf2_msgs/LookupTransform_GetResult: its md5 and the codecs of its request and response. */
-export const LookupTransform_GetResultService = { datatype: "tf2_msgs/action/LookupTransform_GetResult", request: LookupTransform_GetResult_RequestCodec, response: LookupTransform_GetResult_ResponseCodec, event: LookupTransform_GetResult_EventCodec } as const;
-/** Service tf2_msgs/LookupTransform_SendGoal: its md5 and the codecs of its request and response. */
-export const LookupTransform_SendGoalService = { datatype: "tf2_msgs/action/LookupTransform_SendGoal", request: LookupTransform_SendGoal_RequestCodec, response: LookupTransform_SendGoal_ResponseCodec, event: LookupTransform_SendGoal_EventCodec } as const;
+/** Service tf2_msgs/srv/FrameGraph: its type hash and the codecs of its request, response and event. */
+export const FrameGraphService = { datatype: "tf2_msgs/srv/FrameGraph", typeHash: "RIHS01_0d1fbc6222c018ba5f33822904a2fdd4063705289956d3fdde07cd8c50fe8067", request: FrameGraph_RequestCodec, response: FrameGraph_ResponseCodec, event: FrameGraph_EventCodec } as const;
+/** Service tf2_msgs/action/LookupTransform_GetResult: its type hash and the codecs of its request, response and event. */
+export const LookupTransform_GetResultService = { datatype: "tf2_msgs/action/LookupTransform_GetResult", typeHash: "RIHS01_3cd1715751899e3167b5aec3e4ac194f7da9e8493a77285f9f6a4c914f5e8b24", request: LookupTransform_GetResult_RequestCodec, response: LookupTransform_GetResult_ResponseCodec, event: LookupTransform_GetResult_EventCodec } as const;
+/** Service tf2_msgs/action/LookupTransform_SendGoal: its type hash and the codecs of its request, response and event. */
+export const LookupTransform_SendGoalService = { datatype: "tf2_msgs/action/LookupTransform_SendGoal", typeHash: "RIHS01_4646ff5706c86b04d0a1098d329951a9731a7517e16702905de6073cc72c8530", request: LookupTransform_SendGoal_RequestCodec, response: LookupTransform_SendGoal_ResponseCodec, event: LookupTransform_SendGoal_EventCodec } as const;
+/** Action tf2_msgs/action/LookupTransform: its type hash, the codecs of its goal, result, feedback and feedback message, and its two services. */
+export const LookupTransformAction = { datatype: "tf2_msgs/action/LookupTransform", typeHash: "RIHS01_0b8adf6bc0b5958879e3265b41a457e03558fe523890a81252c70eba97a82c5d", goal: LookupTransform_GoalCodec, result: LookupTransform_ResultCodec, feedback: LookupTransform_FeedbackCodec, feedbackMessage: LookupTransform_FeedbackMessageCodec, sendGoal: LookupTransform_SendGoalService, getResult: LookupTransform_GetResultService } as const;
 /** Services of package tf2_msgs, by service type name. */
 export const services = {
     "tf2_msgs/srv/FrameGraph": FrameGraphService,

@@ -793,8 +793,8 @@ export const codecs = {
     "type_description_interfaces/msg/TypeDescription": TypeDescriptionCodec,
     "type_description_interfaces/msg/TypeSource": TypeSourceCodec,
   } as const;
-/** Service type_description_interfaces/GetTypeDescription: its md5 and the codecs of its request and response. */
-export const GetTypeDescriptionService = { datatype: "type_description_interfaces/srv/GetTypeDescription", request: GetTypeDescription_RequestCodec, response: GetTypeDescription_ResponseCodec, event: GetTypeDescription_EventCodec } as const;
+/** Service type_description_interfaces/srv/GetTypeDescription: its type hash and the codecs of its request, response and event. */
+export const GetTypeDescriptionService = { datatype: "type_description_interfaces/srv/GetTypeDescription", typeHash: "RIHS01_69b9c19c1021405984cc60dbbb1edceb147a6538b411d812ba6afabeed962cd5", request: GetTypeDescription_RequestCodec, response: GetTypeDescription_ResponseCodec, event: GetTypeDescription_EventCodec } as const;
 /** Services of package type_description_interfaces, by service type name. */
 export const services = {
     "type_description_interfaces/srv/GetTypeDescription": GetTypeDescriptionService,

@@ -1828,8 +1828,8 @@ export const codecs = {
     "visualization_msgs/msg/MeshFile": MeshFileCodec,
     "visualization_msgs/msg/UVCoordinate": UVCoordinateCodec,
   } as const;
-/** Service visualization_msgs/GetInteractiveMarkers: its md5 and the codecs of its request and response. */
-export const GetInteractiveMarkersService = { datatype: "visualization_msgs/srv/GetInteractiveMarkers", request: GetInteractiveMarkers_RequestCodec, response: GetInteractiveMarkers_ResponseCodec, event: GetInteractiveMarkers_EventCodec } as const;
+/** Service visualization_msgs/srv/GetInteractiveMarkers: its type hash and the codecs of its request, response and event. */
+export const GetInteractiveMarkersService = { datatype: "visualization_msgs/srv/GetInteractiveMarkers", typeHash: "RIHS01_bfdfaa861f4a8422b4ec3bd02c6681e4a45a83bdc2913d8facdf923d8ad1376a", request: GetInteractiveMarkers_RequestCodec, response: GetInteractiveMarkers_ResponseCodec, event: GetInteractiveMarkers_EventCodec } as const;
 /** Services of package visualization_msgs, by service type name. */
 export const services = {
     "visualization_msgs/srv/GetInteractiveMarkers": GetInteractiveMarkersService,

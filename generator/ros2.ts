@@ -14,9 +14,10 @@ import { isValidBaseName } from "../runtime/schema/parse.js";
 import { quote } from "../runtime/schema/quote.js";
 import { TypeSet } from "../runtime/schema/resolve.js";
 import { IMPLIED, interfaceParts } from "../runtime/schema/ros2-full-text.js";
-import { ros2TypeHash } from "../runtime/schema/ros2-hash.js";
+import { ros2InterfaceHash, ros2TypeHash } from "../runtime/schema/ros2-hash.js";
 import { parseRos2Message } from "../runtime/schema/ros2-parse.js";
 import {
+  type ActionInfo,
   emitIndexModule,
   emitPackageModule,
   emitRegisterModule,
@@ -100,6 +101,7 @@ export function generateRos2(
   const own = new Set<string>();
   const fullNames = new Map<string, string>();
   const serviceKeys: string[] = [];
+  const actionKeys: string[] = [];
   const add = (key: string, text: string, file: string, firstLine: number, kind: string) => {
     const { spec, problems: found } = parseRos2Message(key, text, { file, firstLine });
     problems.push(...found);
@@ -148,6 +150,7 @@ export function generateRos2(
     for (const part of interfaceParts(key, text, 1)!) {
       add(part.name, part.text, def.file, part.firstLine, def.kind);
     }
+    if (def.kind === "action") actionKeys.push(key);
     const keys = def.kind === "srv" ? [key] : [`${key}_SendGoal`, `${key}_GetResult`];
     for (const k of keys) {
       serviceKeys.push(k);
@@ -231,6 +234,11 @@ export function generateRos2(
     request: `${key}_Request`,
     response: `${key}_Response`,
     md5sum: "",
+    typeHash: ros2InterfaceHash(types, key, "srv", fullName),
+  }));
+  const actions: ActionInfo[] = actionKeys.sort().map((key) => ({
+    fullName: key,
+    typeHash: ros2InterfaceHash(types, key, "action", fullName),
   }));
   const out = new Map<string, string>();
   for (const pkg of packages) {
@@ -243,6 +251,7 @@ export function generateRos2(
           .sort()
           .map((t) => resolved.get(t)!),
         services: services.filter((s) => packageOf(s.fullName) === pkg),
+        actions: actions.filter((a) => packageOf(a.fullName) === pkg),
         layouts,
         names: namesOf,
         importOf: (p) => ({

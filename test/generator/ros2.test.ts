@@ -12,7 +12,7 @@ import { generate } from "../../generator/generate.js";
 import { compileCodec } from "../../runtime/codec/compile.js";
 import type { Codec } from "../../runtime/codec/types.js";
 import { DefinitionError } from "../../runtime/schema/model.js";
-import { loadGeneratedCodecs } from "../helpers/load-generated.js";
+import { loadGeneratedCodecs, loadGeneratedModule } from "../helpers/load-generated.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const scenario = path.join(root, "test", "scenarios", "ros2");
@@ -152,6 +152,80 @@ describe("noros-gen over ROS 2 packages", () => {
     );
     // Under --msgs-import none they are generated from the inputs (how generated-ros2 is made).
     expect(() => generate({ inputs, msgsImport: null })).toThrow(/unknown type 'std_msgs\/Header'/);
+  });
+
+  it("gives actions and their services the type hashes rosidl computes", () => {
+    // robot_control_interfaces/action/MoveRobot (a public package's install tree): its fields,
+    // and the hashes rosidl_generator_c wrote into move_robot__description.c.
+    const dir = mkdtempSync(path.join(tmpdir(), "noros-action-"));
+    try {
+      const pkg = path.join(dir, "robot_control_interfaces");
+      mkdirSync(path.join(pkg, "action"), { recursive: true });
+      writeFileSync(
+        path.join(pkg, "action", "MoveRobot.action"),
+        [
+          "# Goal",
+          "string command",
+          "int32 mode",
+          "int32 speed",
+          "float32 duration",
+          "int32 amplitude",
+          "int32 times",
+          "---",
+          "int32 error_code",
+          "string error_message",
+          "string execution_status",
+          "float32 progress",
+          "int32 count",
+          "int64 start_time",
+          "---",
+          "float32 progress",
+          "string execution_status",
+          "int32 error_code",
+          "int32 count",
+          "",
+        ].join("\n"),
+      );
+      const files = generate({ inputs: [dir], ros2: true }).files;
+      const module = loadGeneratedModule(files, "robot_control_interfaces.ts");
+      type Service = { datatype: string; typeHash: string; event: Codec<unknown> };
+      const action = module.MoveRobotAction as {
+        datatype: string;
+        typeHash: string;
+        goal: Codec<unknown>;
+        result: Codec<unknown>;
+        feedback: Codec<unknown>;
+        feedbackMessage: Codec<unknown>;
+        sendGoal: Service;
+        getResult: Service;
+      };
+      const hash = (h: string) => `RIHS01_${h}`;
+      expect(action.datatype).toBe("robot_control_interfaces/action/MoveRobot");
+      expect({
+        action: action.typeHash,
+        goal: action.goal.typeHash,
+        result: action.result.typeHash,
+        feedback: action.feedback.typeHash,
+        feedbackMessage: action.feedbackMessage.typeHash,
+        sendGoal: action.sendGoal.typeHash,
+        sendGoalEvent: action.sendGoal.event.typeHash,
+        getResult: action.getResult.typeHash,
+        getResultEvent: action.getResult.event.typeHash,
+      }).toEqual({
+        action: hash("e0c1d4c0611da78de6e6e3ccc0a2b0ab86a426ac4a422df9f8a3086d8ab6bdac"),
+        goal: hash("f35a2186b770882b4f0df8df04e866b55c7a052e46bb29588478e89c49345826"),
+        result: hash("9c7bb86668e7254bd6ac0938fe84d80ed4387e2e4e7aad0d67ff6c88d5284fd5"),
+        feedback: hash("d8aa9965947fb06e3a59490b46786750c9db8301fbd1c5ae8d1810ba7065ba0a"),
+        feedbackMessage: hash("a9c93f8b56155e3f15e7140ffaf63aef9dc60739e5b8e475ff1da2e308523485"),
+        sendGoal: hash("56c1351617fc4aa59dd454b8f896c823bb49fa8e7cba81c3045e41bf97f28645"),
+        sendGoalEvent: hash("806df7e54973584bb10afde680a8db03f5a074f3f54e05428cf8e81167d88ad5"),
+        getResult: hash("abb4591be74a784947490bc56f81cb343de89a725ebe3197195361554e7e6275"),
+        getResultEvent: hash("2d5004abaaee1258c552752bedf0bf38ee37d4c9382433d180af273f67f274a1"),
+      });
+      expect(action.sendGoal.datatype).toBe("robot_control_interfaces/action/MoveRobot_SendGoal");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects ROS 1 and ROS 2 packages in one run, and ROS 1 packages under --ros2", () => {

@@ -12,6 +12,14 @@ import type { Codec } from "../../runtime/codec/types.js";
 export function loadGeneratedCodecs(
   files: ReadonlyMap<string, string>,
 ): Record<string, Codec<unknown>> {
+  return loadGeneratedModule(files, "index.ts").codecs as Record<string, Codec<unknown>>;
+}
+
+/** The exports of one module of the output (`file`: `sensor_msgs.ts`, `index.ts`...). */
+export function loadGeneratedModule(
+  files: ReadonlyMap<string, string>,
+  file: string,
+): Record<string, unknown> {
   const cache = new Map<string, Record<string, unknown>>();
   const load = (file: string): Record<string, unknown> => {
     const known = cache.get(file);
@@ -36,5 +44,5 @@ export function loadGeneratedCodecs(
     new Function("exports", "require", js)(exports, require);
     return exports;
   };
-  return load("index.ts").codecs as Record<string, Codec<unknown>>;
+  return load(file);
 }

@@ -1133,12 +1133,14 @@ export const codecs = {
     "demo_interfaces/msg/Point": PointCodec,
     "demo_interfaces/msg/Stamped": StampedCodec,
   } as const;
-/** Service demo_interfaces/Count_GetResult: its md5 and the codecs of its request and response. */
-export const Count_GetResultService = { datatype: "demo_interfaces/action/Count_GetResult", request: Count_GetResult_RequestCodec, response: Count_GetResult_ResponseCodec, event: Count_GetResult_EventCodec } as const;
-/** Service demo_interfaces/Count_SendGoal: its md5 and the codecs of its request and response. */
-export const Count_SendGoalService = { datatype: "demo_interfaces/action/Count_SendGoal", request: Count_SendGoal_RequestCodec, response: Count_SendGoal_ResponseCodec, event: Count_SendGoal_EventCodec } as const;
-/** Service demo_interfaces/Lookup: its md5 and the codecs of its request and response. */
-export const LookupService = { datatype: "demo_interfaces/srv/Lookup", request: Lookup_RequestCodec, response: Lookup_ResponseCodec, event: Lookup_EventCodec } as const;
+/** Service demo_interfaces/action/Count_GetResult: its type hash and the codecs of its request, response and event. */
+export const Count_GetResultService = { datatype: "demo_interfaces/action/Count_GetResult", typeHash: "RIHS01_69e81996781a8f4f0d61b246252e18df18a7846ec3dfbb30f251011716ab3a66", request: Count_GetResult_RequestCodec, response: Count_GetResult_ResponseCodec, event: Count_GetResult_EventCodec } as const;
+/** Service demo_interfaces/action/Count_SendGoal: its type hash and the codecs of its request, response and event. */
+export const Count_SendGoalService = { datatype: "demo_interfaces/action/Count_SendGoal", typeHash: "RIHS01_a0af067de249872c89d621d87381695a4f02b6f385e6fe777e3827a38bb01174", request: Count_SendGoal_RequestCodec, response: Count_SendGoal_ResponseCodec, event: Count_SendGoal_EventCodec } as const;
+/** Service demo_interfaces/srv/Lookup: its type hash and the codecs of its request, response and event. */
+export const LookupService = { datatype: "demo_interfaces/srv/Lookup", typeHash: "RIHS01_d119ada2e22ca7cf94241ae786a45f16f48e19a578810b636362dbe4f32388a4", request: Lookup_RequestCodec, response: Lookup_ResponseCodec, event: Lookup_EventCodec } as const;
+/** Action demo_interfaces/action/Count: its type hash, the codecs of its goal, result, feedback and feedback message, and its two services. */
+export const CountAction = { datatype: "demo_interfaces/action/Count", typeHash: "RIHS01_0556dbf83dbba4e3f9b06ea9567841a78593e1a3b9464d14dcec946f4bafead6", goal: Count_GoalCodec, result: Count_ResultCodec, feedback: Count_FeedbackCodec, feedbackMessage: Count_FeedbackMessageCodec, sendGoal: Count_SendGoalService, getResult: Count_GetResultService } as const;
 /** Services of package demo_interfaces, by service type name. */
 export const services = {
     "demo_interfaces/action/Count_GetResult": Count_GetResultService,

@@ -446,8 +446,8 @@ export const codecs = {
     "test_msgs/srv/BasicTypes_Response": BasicTypes_ResponseCodec,
     "test_msgs/msg/Strings": StringsCodec,
   } as const;
-/** Service test_msgs/BasicTypes: its md5 and the codecs of its request and response. */
-export const BasicTypesService = { datatype: "test_msgs/srv/BasicTypes", request: BasicTypes_RequestCodec, response: BasicTypes_ResponseCodec, event: BasicTypes_EventCodec } as const;
+/** Service test_msgs/srv/BasicTypes: its type hash and the codecs of its request, response and event. */
+export const BasicTypesService = { datatype: "test_msgs/srv/BasicTypes", typeHash: "RIHS01_da348697437c103cc9a9322ac1bdbdcf8eb11a85de22f7f2492ca1df416e1a5f", request: BasicTypes_RequestCodec, response: BasicTypes_ResponseCodec, event: BasicTypes_EventCodec } as const;
 /** Services of package test_msgs, by service type name. */
 export const services = {
     "test_msgs/srv/BasicTypes": BasicTypesService,
