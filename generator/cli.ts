@@ -41,9 +41,8 @@ export async function main(argv: string[]): Promise<number> {
     })
     .option("msgs-import", {
       type: "string",
-      default: "noros/msgs",
       describe:
-        "module the standard packages are imported from (with ROS 2 bindings from a ROS 2 bridge, the default means noros/ros2/msgs); 'none' when the inputs are the standard set",
+        "module the standard packages are imported from (default noros/msgs; ROS 2: noros/ros2/msgs, one module per package below it); 'none' when the inputs are the standard set",
     })
     .option("bridge", {
       type: "string",
@@ -102,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
     importSpecifier("runtime-import", args["runtime-import"], args.out);
     if (args["augment-module"] !== undefined)
       importSpecifier("augment-module", args["augment-module"], args.out);
-    if (args["msgs-import"] !== "none")
+    if (args["msgs-import"] !== undefined && args["msgs-import"] !== "none")
       importSpecifier("msgs-import", args["msgs-import"], args.out);
   } catch (error) {
     if (!(error instanceof SpecifierError)) throw error;
@@ -135,7 +134,9 @@ export async function main(argv: string[]): Promise<number> {
       inputs,
       runtimeImport: args["runtime-import"],
       ...(args["augment-module"] !== undefined ? { augmentModule: args["augment-module"] } : {}),
-      msgsImport: args["msgs-import"] === "none" ? null : args["msgs-import"],
+      ...(args["msgs-import"] !== undefined
+        ? { msgsImport: args["msgs-import"] === "none" ? null : args["msgs-import"] }
+        : {}),
       ...(live !== undefined ? { live } : {}),
       outDir: args.out,
       ros2: args.ros2,

@@ -26,6 +26,14 @@ export interface ServiceInfo {
   md5sum: string;
   request: string;
   response: string;
+  /** ROS 2: the service's `RIHS01_` hash (of its request, response and event together). */
+  typeHash?: string;
+}
+
+/** A ROS 2 action (`pkg/X` key) and its `RIHS01_` hash. */
+export interface ActionInfo {
+  fullName: string;
+  typeHash: string;
 }
 
 export interface ModuleInput {
@@ -33,6 +41,8 @@ export interface ModuleInput {
   /** Types of this package, in output order. */
   types: ResolvedType[];
   services: ServiceInfo[];
+  /** ROS 2: the package's actions (their types and services are among `types`, `services`). */
+  actions?: ActionInfo[];
   layouts: Layouts;
   /** Identifiers of every module, this one included, by package. */
   names: (pkg: string) => ModuleNames;
@@ -231,7 +241,11 @@ export function emitPackageModule(input: ModuleInput): string {
     const res = own.type(s.response);
     statements.push({
       kind: StructureKind.VariableStatement,
-      docs: [`Service ${s.fullName}: its md5 and the codecs of its request and response.`],
+      docs: [
+        ros2 === undefined
+          ? `Service ${s.fullName}: its md5 and the codecs of its request and response.`
+          : `Service ${ros2.fullName(s.fullName)}: its type hash and the codecs of its request, response and event.`,
+      ],
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
       declarations: [
@@ -240,7 +254,25 @@ export function emitPackageModule(input: ModuleInput): string {
           initializer:
             ros2 === undefined
               ? `{ datatype: ${JSON.stringify(s.fullName)}, md5sum: ${JSON.stringify(s.md5sum)}, request: ${req.codec}, response: ${res.codec} } as const`
-              : `{ datatype: ${JSON.stringify(ros2.fullName(s.fullName))}, request: ${req.codec}, response: ${res.codec}, event: ${own.type(`${s.fullName}_Event`).codec} } as const`,
+              : `{ datatype: ${JSON.stringify(ros2.fullName(s.fullName))}, typeHash: ${JSON.stringify(s.typeHash)}, request: ${req.codec}, response: ${res.codec}, event: ${own.type(`${s.fullName}_Event`).codec} } as const`,
+        },
+      ],
+    });
+  }
+  for (const a of input.actions ?? []) {
+    const codec = (suffix: string) => own.type(`${a.fullName}${suffix}`).codec;
+    const name = a.fullName.slice(a.fullName.indexOf("/") + 1);
+    statements.push({
+      kind: StructureKind.VariableStatement,
+      docs: [
+        `Action ${pkg}/action/${name}: its type hash, the codecs of its goal, result, feedback and feedback message, and its two services.`,
+      ],
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [
+        {
+          name: own.action(a.fullName),
+          initializer: `{ datatype: ${JSON.stringify(`${pkg}/action/${name}`)}, typeHash: ${JSON.stringify(a.typeHash)}, goal: ${codec("_Goal")}, result: ${codec("_Result")}, feedback: ${codec("_Feedback")}, feedbackMessage: ${codec("_FeedbackMessage")}, sendGoal: ${own.service(`${a.fullName}_SendGoal`)}, getResult: ${own.service(`${a.fullName}_GetResult`)} } as const`,
         },
       ],
     });
@@ -305,8 +337,8 @@ export interface IndexOptions {
   /** Topic -> type name, from a bridge's advertisements (`noros-gen --bridge`). */
   topics: ReadonlyMap<string, string>;
   augmentModule: string;
-  /** Import the standard set too (its type-map augmentation, for topics of standard types). */
-  importMsgs: string | undefined;
+  /** Standard modules to import too (their type-map augmentation, for topics of their types). */
+  importMsgs: readonly string[];
 }
 
 /**
@@ -320,8 +352,8 @@ export function emitIndexModule(
   options: IndexOptions,
 ): string {
   const statements: (string | StatementStructures)[] = [];
-  if (options.importMsgs !== undefined) {
-    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: options.importMsgs });
+  for (const moduleSpecifier of options.importMsgs) {
+    statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier });
   }
   for (const p of packages) {
     statements.push({

@@ -33,8 +33,9 @@ export interface GenerateOptions {
    */
   augmentModule?: string;
   /**
-   * Where the standard packages come from (`noros/msgs`); `null` when the inputs are the
-   * standard set itself (how the committed `generated/` is made).
+   * Where the standard packages come from (`noros/msgs`; ROS 2: `noros/ros2/msgs`, imported one
+   * package module below it, `noros/ros2/msgs/geometry_msgs`); `null` when the inputs are the
+   * standard set itself (how the committed `generated/` and `generated-ros2/` are made).
    */
   msgsImport?: string | null;
   /** Shown in the `@generated` header: how to regenerate. */
@@ -91,12 +92,6 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     options.augmentModule === undefined
       ? runtimeImport
       : specifier("augment-module", options.augmentModule);
-  const msgsImport =
-    options.msgsImport === undefined
-      ? "noros/msgs"
-      : options.msgsImport === null
-        ? null
-        : specifier("msgs-import", options.msgsImport);
   const problems: DefinitionProblem[] = [];
 
   const found = findDefinitionFiles(options.inputs);
@@ -125,17 +120,21 @@ export function generate(options: GenerateOptions): GeneratedFiles {
         runtimeImport,
         augmentModule,
         header: generatedHeader(options.command),
-        ...(liveRos2
-          ? {
-              live: options.live!,
-              // The default standard set of a ROS 2 run is the ROS 2 one.
-              msgsImport: msgsImport === "noros/msgs" ? "noros/ros2/msgs" : msgsImport,
-            }
-          : {}),
+        ...(liveRos2 ? { live: options.live! } : {}),
+        msgsImport:
+          options.msgsImport === null
+            ? null
+            : ros2PackageImport(options.msgsImport ?? "noros/ros2/msgs", options.outDir),
       },
       problems,
     );
   }
+  const msgsImport =
+    options.msgsImport === undefined
+      ? "noros/msgs"
+      : options.msgsImport === null
+        ? null
+        : specifier("msgs-import", options.msgsImport);
   const loaded = loadDefinitions(found.files);
   problems.push(...loaded.problems);
 
@@ -241,8 +240,8 @@ export function generate(options: GenerateOptions): GeneratedFiles {
       // standard types; importing it also registers its codecs.
       importMsgs:
         msgsImport !== null && [...topics.values()].some((t) => external.has(t))
-          ? msgsImport
-          : undefined,
+          ? [msgsImport]
+          : [],
     }),
   );
   files.set("register.ts", emitRegisterModule(header, runtimeImport));
@@ -254,6 +253,18 @@ export function generate(options: GenerateOptions): GeneratedFiles {
     topics,
     warnings,
   };
+}
+
+/**
+ * ROS 2: the module of one standard package under `--msgs-import` (`noros/ros2/msgs` gives
+ * `noros/ros2/msgs/geometry_msgs`; a relative folder `../std` gives `../std/geometry_msgs.js`),
+ * so that a bundle takes only the packages the output uses.
+ */
+function ros2PackageImport(base: string, outDir: string | undefined): (pkg: string) => string {
+  // Checked as given (absolute paths and TypeScript extensions are errors).
+  importSpecifier("msgs-import", base, outDir);
+  const folder = base.replace(/\/+$/, "").replace(/(?:\/index)?\.(?:js|mjs|cjs)$/, "");
+  return (pkg) => importSpecifier("msgs-import", `${folder}/${pkg}`);
 }
 
 function generatedHeader(command: string | undefined): string {

@@ -19,6 +19,7 @@ export class ModuleNames {
   private readonly taken = new Set<string>(["$rt", "codecs", "services"]);
   private readonly types = new Map<string, TypeIdentifiers>();
   private readonly serviceNames = new Map<string, string>();
+  private readonly actionNames = new Map<string, string>();
 
   /** Import aliases (package names) come first: they are what other modules' types are read through. */
   constructor(aliases: Iterable<string>) {
@@ -49,6 +50,17 @@ export class ModuleNames {
     for (const id of Object.values(ids)) this.taken.add(id);
     this.types.set(fullName, ids);
     return ids;
+  }
+
+  /** The descriptor constant of a ROS 2 action (`FibonacciAction`). */
+  action(fullName: string): string {
+    const known = this.actionNames.get(fullName);
+    if (known !== undefined) return known;
+    let name = `${fullName.slice(fullName.indexOf("/") + 1)}Action`;
+    while (RESERVED_TYPE_NAMES.has(name) || this.taken.has(name)) name += "_";
+    this.taken.add(name);
+    this.actionNames.set(fullName, name);
+    return name;
   }
 
   /** The descriptor constant of a service (`SetBoolService`). */

@@ -1,42 +1,17 @@
 /**
  * What `noros-gen --bridge` adds on a ROS 2 bridge: the types of the advertised `ros2msg`
  * schemas (`pkg/msg/Type`, the root text then `MSG:` blocks) and services (`pkg/srv/Type`, the
- * request and response texts), and the standard ROS 2 set that they refer to, taken from the
- * shipped `noros/ros2/msgs` bindings so that the output imports them instead of re-emitting them
- * (as a ROS 1 run does with `noros/msgs`).
+ * request and response texts). The standard ROS 2 set they refer to is already in the type set
+ * (standard-ros2.ts), so that the output imports it instead of re-emitting it (as a ROS 1 run
+ * does with `noros/msgs`).
  */
-import { codecs as standardRos2Codecs } from "../generated-ros2/index.js";
 import { resolveName } from "../runtime/client/names.js";
 import { DefinitionError, type DefinitionProblem } from "../runtime/schema/model.js";
-import type { MessageSpec } from "../runtime/schema/model.js";
 import type { TypeSet } from "../runtime/schema/resolve.js";
 import { parseRos2FullDefinition } from "../runtime/schema/ros2-full-text.js";
 import { ros2TypeHash } from "../runtime/schema/ros2-hash.js";
 import { ros2Key } from "../runtime/schema/ros2-parse.js";
 import type { LiveSchemas } from "./generate.js";
-
-/** The specs of the standard ROS 2 set by internal key (`pkg/Type`), with rosidl's names. */
-export interface StandardRos2 {
-  specs: MessageSpec[];
-  fullNames: Map<string, string>;
-}
-
-let cached: StandardRos2 | undefined;
-
-export function standardRos2Specs(): StandardRos2 {
-  if (cached !== undefined) return cached;
-  const specs: MessageSpec[] = [];
-  const fullNames = new Map<string, string>();
-  for (const codec of Object.values(standardRos2Codecs)) {
-    // Each codec's full text starts with its own type's block.
-    const parsed = parseRos2FullDefinition(codec.datatype, codec.definition);
-    const spec = parsed.types.spec(parsed.root)!;
-    specs.push({ ...spec, source: { file: `noros/ros2/msgs (${codec.datatype})`, firstLine: 1 } });
-    fullNames.set(parsed.root, codec.datatype);
-  }
-  cached = { specs, fullNames };
-  return cached;
-}
 
 export interface LiveRos2Target {
   types: TypeSet;

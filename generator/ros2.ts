@@ -14,9 +14,10 @@ import { isValidBaseName } from "../runtime/schema/parse.js";
 import { quote } from "../runtime/schema/quote.js";
 import { TypeSet } from "../runtime/schema/resolve.js";
 import { IMPLIED, interfaceParts } from "../runtime/schema/ros2-full-text.js";
-import { ros2TypeHash } from "../runtime/schema/ros2-hash.js";
+import { ros2InterfaceHash, ros2TypeHash } from "../runtime/schema/ros2-hash.js";
 import { parseRos2Message, ros2Key } from "../runtime/schema/ros2-parse.js";
 import {
+  type ActionInfo,
   emitIndexModule,
   emitPackageModule,
   emitRegisterModule,
@@ -24,8 +25,9 @@ import {
 } from "./emit-module.js";
 import { ModuleNames } from "./naming.js";
 import type { LiveSchemas } from "./generate.js";
-import { addLiveRos2Schemas, standardRos2Specs } from "./ros2-live.js";
+import { addLiveRos2Schemas } from "./ros2-live.js";
 import type { DefinitionFile } from "./sources.js";
+import { standardRos2Types } from "./standard-ros2.js";
 
 type Version = "ros1" | "ros2" | "unknown";
 
@@ -82,10 +84,10 @@ export interface Ros2Context {
   /** A ROS 2 bridge's schemas (`noros-gen --bridge`). */
   live?: LiveSchemas;
   /**
-   * With `live`: where the standard ROS 2 set comes from (`noros/ros2/msgs`), null to emit
-   * what the bridge's types use. Runs from files alone keep emitting what they use.
+   * The module a standard package is imported from (`noros/ros2/msgs/geometry_msgs`); `null`
+   * when the inputs are the standard set itself (how the committed `generated-ros2/` is made).
    */
-  msgsImport?: string | null;
+  msgsImport: ((pkg: string) => string) | null;
 }
 
 export interface Ros2Generated {
@@ -112,6 +114,8 @@ export interface Ros2Types {
    * both `msg/BasicTypes.msg` and `srv/BasicTypes.srv`, whose keys are the same `pkg/Name`.
    */
   readonly serviceNames: ReadonlyMap<string, string>;
+  /** Actions the files define, keyed `pkg/Name`. */
+  readonly actionKeys: readonly string[];
   /** The file each own key comes from. */
   readonly files: ReadonlyMap<string, string>;
 }
@@ -137,6 +141,7 @@ export function loadRos2Types(
   const fileOf = new Map<string, string>();
   const serviceKeys: string[] = [];
   const serviceNames = new Map<string, string>();
+  const actionKeys: string[] = [];
   const add = (key: string, text: string, file: string, firstLine: number, kind: string) => {
     const { spec, problems: found } = parseRos2Message(key, text, { file, firstLine });
     problems.push(...found);
@@ -186,6 +191,7 @@ export function loadRos2Types(
     for (const part of interfaceParts(key, text, 1)!) {
       add(part.name, part.text, def.file, part.firstLine, def.kind);
     }
+    if (def.kind === "action") actionKeys.push(key);
     const keys = def.kind === "srv" ? [key] : [`${key}_SendGoal`, `${key}_GetResult`];
     for (const k of keys) {
       serviceKeys.push(k);
@@ -208,7 +214,7 @@ export function loadRos2Types(
     }
   }
 
-  return { types, own, fullNames, serviceKeys, serviceNames, files: fileOf };
+  return { types, own, fullNames, serviceKeys, serviceNames, actionKeys, files: fileOf };
 }
 
 /** Generates the ROS 2 modules of `files`; throws one `DefinitionError` with every problem. */
@@ -219,33 +225,44 @@ export function generateRos2(
 ): Ros2Generated {
   const topics = new Map<string, string>();
   const warnings: string[] = [];
+  const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
+  /** Standard types the output imports, by package. */
+  const standardPackages = new Map<string, string[]>();
   const external = new Set<string>();
   const loaded = loadRos2Types(files, problems, (state) => {
-    if (context.live === undefined) return;
-    const { types, fullNames } = state;
-    // The standard set fills in what the inputs do not define (the inputs win), then the
-    // bridge's types fill in the rest.
-    if (context.msgsImport !== null && context.msgsImport !== undefined) {
-      const standard = standardRos2Specs();
-      for (const spec of standard.specs) {
-        if (types.has(spec.fullName)) continue;
+    const { types, own, fullNames } = state;
+    // Standard types fill in the packages the inputs do not define (a package of the inputs is
+    // theirs as a whole: its modules are generated here, so no standard type may join it).
+    if (context.msgsImport !== null) {
+      const ownPackages = new Set([...own].map(packageOf));
+      for (const { spec, fullName } of standardRos2Types()) {
+        const pkg = packageOf(spec.fullName);
+        if (ownPackages.has(pkg)) continue;
         types.add(spec);
         external.add(spec.fullName);
-        fullNames.set(spec.fullName, standard.fullNames.get(spec.fullName)!);
+        fullNames.set(spec.fullName, fullName);
+        standardPackages.set(pkg, [...(standardPackages.get(pkg) ?? []), spec.fullName]);
       }
     }
-    addLiveRos2Schemas(context.live, { ...state, topics, warnings, problems });
+    // Then a bridge's types fill in the rest (known ones are checked against it).
+    if (context.live !== undefined) {
+      addLiveRos2Schemas(context.live, { ...state, topics, warnings, problems });
+    }
   });
   const { types, own } = loaded;
   const serviceKeys = [...loaded.serviceKeys];
+  const actionKeys = [...loaded.actionKeys];
   // One name per key, service names last, as this generator has always looked them up (a
   // message and a service of the same name in one package share their key).
   const fullNames = new Map([...loaded.fullNames, ...loaded.serviceNames]);
   const resolved = types.resolveAll([...own].sort(), problems);
-  // Everything the emitted code touches, standard types included (for sizes and inlining).
+  // Everything the emitted code touches, standard types included (for sizes and flattening).
   const all = new Map(resolved);
-  for (const name of own)
-    for (const dep of types.dependencies(name)) all.set(dep, types.resolve(dep));
+  for (const name of own) {
+    for (const dep of types.dependencies(name)) {
+      if (!all.has(dep)) all.set(dep, types.resolve(dep));
+    }
+  }
   const layouts = new Layouts(all);
 
   const fullName = (key: string) => fullNames.get(key) ?? key.replace("/", "/msg/");
@@ -258,26 +275,38 @@ export function generateRos2(
     }
     return hash;
   };
-  const packageOf = (type: string) => type.slice(0, type.indexOf("/"));
   const packages = [...new Set([...own].map(packageOf))].sort();
-  const externalPackages = [...new Set([...external].map(packageOf))].sort();
-  const aliases = [...new Set([...packages, ...externalPackages])];
+  // A standard package's identifiers are allocated as its own generation did (all its types in
+  // sorted order, the standard packages as aliases), so that they name what its module exports.
+  const standardAliases =
+    context.msgsImport === null
+      ? []
+      : [...new Set(standardRos2Types().map((t) => packageOf(t.spec.fullName)))].sort();
   const names = new Map<string, ModuleNames>();
   const namesOf = (pkg: string) => {
     let n = names.get(pkg);
     if (n === undefined) {
-      n = new ModuleNames(aliases);
+      n = new ModuleNames(
+        standardPackages.has(pkg) ? standardAliases : [...packages, ...standardAliases],
+      );
       names.set(pkg, n);
     }
     return n;
   };
-  // Identifiers in a fixed order (sorted type names), the same for every run.
-  for (const name of [...own, ...external].sort()) namesOf(packageOf(name)).type(name);
+  for (const name of [...own].sort()) namesOf(packageOf(name)).type(name);
+  for (const [pkg, keys] of standardPackages) {
+    for (const key of [...keys].sort()) namesOf(pkg).type(key);
+  }
   const services: ServiceInfo[] = serviceKeys.sort().map((key) => ({
     fullName: key,
     request: `${key}_Request`,
     response: `${key}_Response`,
     md5sum: "",
+    typeHash: ros2InterfaceHash(types, key, "srv", fullName),
+  }));
+  const actions: ActionInfo[] = actionKeys.sort().map((key) => ({
+    fullName: key,
+    typeHash: ros2InterfaceHash(types, key, "action", fullName),
   }));
   const out = new Map<string, string>();
   for (const pkg of packages) {
@@ -290,12 +319,16 @@ export function generateRos2(
           .sort()
           .map((t) => resolved.get(t)!),
         services: services.filter((s) => packageOf(s.fullName) === pkg),
+        actions: actions.filter((a) => packageOf(a.fullName) === pkg),
         layouts,
         names: namesOf,
-        importOf: (p) =>
-          packages.includes(p) || context.msgsImport == null
-            ? { specifier: `./${p}.js`, namespace: true }
-            : { specifier: context.msgsImport, namespace: false },
+        importOf: (p) => ({
+          specifier:
+            context.msgsImport !== null && standardPackages.has(p)
+              ? context.msgsImport(p)
+              : `./${p}.js`,
+          namespace: true,
+        }),
         runtimeImport: context.runtimeImport,
         augmentModule: context.augmentModule,
         header: context.header,
@@ -315,13 +348,19 @@ export function generateRos2(
       ]),
       topics,
       augmentModule: context.augmentModule,
-      // The standard set's type-map augmentation must be part of the program for topics of
-      // standard types; importing it also registers its codecs.
+      // The type-map augmentation of a standard package must be part of the program for topics
+      // of its types: the index imports those package modules.
       importMsgs:
-        context.msgsImport != null &&
-        [...topics.values()].some((t) => external.has(ros2Key(t) ?? t))
-          ? context.msgsImport
-          : undefined,
+        context.msgsImport === null
+          ? []
+          : [
+              ...new Set(
+                [...topics.values()]
+                  .map((t) => ros2Key(t) ?? t)
+                  .filter((key) => external.has(key))
+                  .map((key) => context.msgsImport!(packageOf(key))),
+              ),
+            ].sort(),
     }),
   );
   out.set("register.ts", emitRegisterModule(context.header, context.runtimeImport));

@@ -28,10 +28,12 @@ const ranges = { ...repo.devDependencies, ...repo.dependencies };
 
 const PACKAGES = {
   noros: { dirs: ["runtime", "generated", "generated-ros2"], bin: false, cjsTypes: true },
-  // generated-ros2: the generator reads the standard ROS 2 set from its compiled bindings, and
-  // `noros play` serves its definitions where a recording has none.
   "noros-gen": {
     dirs: ["runtime", "generated", "generated-ros2", "generator", "tools"],
+    // The generator reads the standard ROS 2 definitions from these codecs at run time, and
+    // `noros play` serves them where a recording has none; their types are the noros
+    // package's (noros/ros2/msgs), so no declarations here.
+    codeOnly: ["generated-ros2"],
     bin: true,
     cjsTypes: false,
   },
@@ -58,11 +60,12 @@ function fill(deps, name) {
  * node16 too, which refuses to `require` an ES module's declarations. At run time `require`
  * loads the same ES modules (Node 20.19+ requires ES modules), so there is one copy of the code.
  */
-function copyCompiled(from, to, cjsTypes) {
+function copyCompiled(from, to, cjsTypes, declarations = true) {
   for (const entry of readdirSync(from)) {
     const source = path.join(from, entry);
-    if (statSync(source).isDirectory()) copyCompiled(source, path.join(to, entry), cjsTypes);
-    else if (entry.endsWith(".js") || entry.endsWith(".d.ts")) {
+    if (statSync(source).isDirectory())
+      copyCompiled(source, path.join(to, entry), cjsTypes, declarations);
+    else if (entry.endsWith(".js") || (declarations && entry.endsWith(".d.ts"))) {
       mkdirSync(to, { recursive: true });
       cpSync(source, path.join(to, entry));
       if (cjsTypes && entry.endsWith(".d.ts")) {
@@ -77,7 +80,7 @@ function copyCompiled(from, to, cjsTypes) {
 }
 
 rmSync(out, { recursive: true, force: true });
-for (const [name, { dirs, bin, cjsTypes }] of Object.entries(PACKAGES)) {
+for (const [name, { dirs, codeOnly = [], bin, cjsTypes }] of Object.entries(PACKAGES)) {
   const template = JSON.parse(
     readFileSync(path.join(root, "packaging", name, "package.json"), "utf8"),
   );
@@ -95,7 +98,9 @@ for (const [name, { dirs, bin, cjsTypes }] of Object.entries(PACKAGES)) {
   writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
   cpSync(path.join(root, "packaging", name, "README.md"), path.join(dir, "README.md"));
   cpSync(path.join(root, "LICENSE"), path.join(dir, "LICENSE"));
-  for (const d of dirs) copyCompiled(path.join(dist, d), path.join(dir, "dist", d), cjsTypes);
+  for (const d of dirs) {
+    copyCompiled(path.join(dist, d), path.join(dir, "dist", d), cjsTypes, !codeOnly.includes(d));
+  }
   if (bin) {
     for (const f of ["noros-gen.js", "noros.js"]) {
       mkdirSync(path.join(dir, "bin"), { recursive: true });

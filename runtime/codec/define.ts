@@ -129,6 +129,8 @@ export function defineCodec<T>(parts: CodecParts<T>): Codec<T> {
       try {
         begin(w);
         write(w, fields);
+        // Bytes of a string past the target's end are dropped by the typed array, not thrown.
+        if (w.offset > target.byteLength) throw new RangeError("wrote past the target's end");
       } catch (error) {
         if (isRangeError(error)) {
           const needed = exactSize(fields);

@@ -12,14 +12,34 @@ import * as define from "./define.js";
 import * as registry from "./registry.js";
 
 export type { Fields } from "./writer.js";
-export type {
-  Codec,
-  Time,
-  Duration,
-  MessageTypeMap,
-  ServiceTypeMap,
-  TopicTypeMap,
-} from "./types.js";
+export type { Codec, Time, Duration } from "./types.js";
+
+// The type maps are declared here, in the module every generated file augments (`declare module
+// "noros/support"`, or this file's path for the shipped sets): TypeScript merges augmentations
+// made through a module that only re-exports an interface depending on the order it reads the
+// files in, so that some generated types were missing from `MessageTypeMap` in some programs.
+
+/**
+ * Message types by name. Generated modules augment this interface, so that
+ * `client.subscribe("/imu", "sensor_msgs/Imu", cb)` is typed by the type name alone.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MessageTypeMap {}
+
+/**
+ * Service types by name, augmented by generated modules:
+ * `"std_srvs/SetBool": { request: SetBoolRequest; response: SetBoolResponse }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ServiceTypeMap {}
+
+/**
+ * Topics by name, with their type names, augmented by bindings generated from a running bridge
+ * (`noros-gen --bridge`): `"/imu/data": "sensor_msgs/Imu"`. Lets `client.subscribe("/imu/data", cb)`
+ * be typed by the topic name alone.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TopicTypeMap {}
 export type Reader = reader.Reader;
 export type Writer = writer.Writer;
 

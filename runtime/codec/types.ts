@@ -2,6 +2,10 @@
  * The public shape of a codec and of the values it reads and writes.
  * Generated modules and run-time compiled codecs (`compileCodec`) both produce `Codec<T>`.
  */
+import type { MessageTypeMap, TopicTypeMap } from "./support.js";
+
+// The type maps are declared in support.ts (`noros/support`), the module generated code augments.
+export type { MessageTypeMap, ServiceTypeMap, TopicTypeMap } from "./support.js";
 
 /** ROS `time` (uint32 sec) and `duration` (int32 sec): both are `{ sec, nsec }`. */
 export interface Time {
@@ -61,8 +65,9 @@ export interface Codec<T = unknown> {
   readonly typeHash?: string;
   decode(bytes: Uint8Array, options?: DecodeOptions): T;
   /**
-   * The message in ROS 1 wire format. Messages up to 4 KiB are encoded into a shared pool: the
-   * result is then a view (its `byteOffset` may not be 0); `slice()` it for a buffer of its own.
+   * The message in its wire format (ROS 1, or CDR after its 4-byte header for a ROS 2 codec).
+   * Messages up to 16 KiB are encoded into a shared pool: the result is then a view (its
+   * `byteOffset` may not be 0); `slice()` it for a buffer of its own.
    */
   encode(msg: Encodable<T>): Uint8Array;
   /**
@@ -73,13 +78,6 @@ export interface Codec<T = unknown> {
   encodeInto(msg: Encodable<T>, target: Uint8Array, offset?: number): number;
   encodedSize(msg: Encodable<T>): number;
 }
-
-/**
- * Message types by name. Generated modules augment this interface, so that
- * `client.subscribe("/imu", "sensor_msgs/Imu", cb)` is typed by the type name alone.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface MessageTypeMap {}
 
 /** The decoded type for a type name, `unknown` for names not generated ahead of time. */
 export type MessageOf<K extends string> = K extends keyof MessageTypeMap
@@ -112,21 +110,6 @@ export class EncodeError extends Error {
     super(`${datatype}: ${path === "" ? "" : `${path}: `}${reason}`);
   }
 }
-
-/**
- * Service types by name, augmented by generated modules:
- * `"std_srvs/SetBool": { request: SetBoolRequest; response: SetBoolResponse }`.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ServiceTypeMap {}
-
-/**
- * Topics by name, with their type names, augmented by bindings generated from a running bridge
- * (`noros-gen --bridge`): `"/imu/data": "sensor_msgs/Imu"`. Lets `client.subscribe("/imu/data", cb)`
- * be typed by the topic name alone.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface TopicTypeMap {}
 
 /** The decoded message type of a topic in `TopicTypeMap`. */
 export type TopicMessage<T extends keyof TopicTypeMap> = TopicTypeMap[T] extends string

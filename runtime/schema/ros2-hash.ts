@@ -53,7 +53,102 @@ export function ros2TypeHash(
   root: string,
   fullName: (key: string) => string,
 ): string {
-  const describe = (key: string): TypeJson => {
+  const describe = describer(types, fullName);
+  const referenced = types.dependencies(root).map(describe).sort(byName);
+  return hashOf(describe(root), referenced);
+}
+
+/** A service's members in its description: fields naming its three message types. */
+const SERVICE_PARTS = [
+  ["request_message", "_Request"],
+  ["response_message", "_Response"],
+  ["event_message", "_Event"],
+] as const;
+
+/** An action's members: its three messages, its two services and its feedback message. */
+const ACTION_PARTS = [
+  ["goal", "_Goal"],
+  ["result", "_Result"],
+  ["feedback", "_Feedback"],
+  ["send_goal_service", "_SendGoal"],
+  ["get_result_service", "_GetResult"],
+  ["feedback_message", "_FeedbackMessage"],
+] as const;
+
+/**
+ * The hash of a service (`kind` "srv": `pkg/X` with types `pkg/X_Request`, `_Response`, `_Event`
+ * in `types`) or an action ("action": `pkg/X_Goal`... and the `pkg/X_SendGoal`/`_GetResult`
+ * services), as rosidl computes it: a description whose fields are the parts as nested types
+ * (`request_message`, `response_message`, `event_message`; an action's `goal`, `result`,
+ * `feedback`, `send_goal_service`, `get_result_service`, `feedback_message`), every part and what
+ * it refers to among the referenced descriptions (an action's services as service descriptions).
+ * `fullName` names the message types; services and actions are named from them
+ * (`pkg/srv/X_Request` gives `pkg/srv/X`).
+ */
+export function ros2InterfaceHash(
+  types: TypeSet,
+  key: string,
+  kind: "srv" | "action",
+  fullName: (key: string) => string,
+): string {
+  const describe = describer(types, fullName);
+  const referenced = new Map<string, TypeJson>();
+  const addMessage = (message: string) => {
+    for (const k of [message, ...types.dependencies(message)]) {
+      const d = describe(k);
+      referenced.set(d.type_name, d);
+    }
+  };
+  const members = (
+    parts: readonly (readonly [string, string])[],
+    of: string,
+    add: (part: string) => string,
+  ): FieldJson[] =>
+    parts.map(([name, suffix]) => ({
+      name,
+      type: {
+        type_id: NESTED,
+        capacity: 0,
+        string_capacity: 0,
+        nested_type_name: add(of + suffix),
+      },
+    }));
+  const service = (serviceKey: string): TypeJson => {
+    const fields = members(SERVICE_PARTS, serviceKey, (part) => {
+      addMessage(part);
+      return fullName(part);
+    });
+    return { type_name: fullName(`${serviceKey}_Request`).replace(/_Request$/, ""), fields };
+  };
+  if (kind === "srv") return hashOf(service(key), [...referenced.values()].sort(byName));
+  const fields = members(ACTION_PARTS, key, (part) => {
+    if (part.endsWith("_SendGoal") || part.endsWith("_GetResult")) {
+      const d = service(part);
+      referenced.set(d.type_name, d);
+      return d.type_name;
+    }
+    addMessage(part);
+    return fullName(part);
+  });
+  const root = { type_name: fullName(`${key}_Goal`).replace(/_Goal$/, ""), fields };
+  return hashOf(root, [...referenced.values()].sort(byName));
+}
+
+function byName(a: TypeJson, b: TypeJson): number {
+  return a.type_name < b.type_name ? -1 : a.type_name > b.type_name ? 1 : 0;
+}
+
+function hashOf(root: TypeJson, referenced: TypeJson[]): string {
+  const json = pythonJson({
+    type_description: root,
+    referenced_type_descriptions: referenced,
+  });
+  return `RIHS01_${sha256Hex(json)}`;
+}
+
+/** The description of one message type of `types` (by internal key). */
+function describer(types: TypeSet, fullName: (key: string) => string): (key: string) => TypeJson {
+  return (key: string): TypeJson => {
     const spec = types.spec(key)!;
     const fields: FieldJson[] = spec.fields.map((f) => {
       const resolved = types.resolveTypeName(f.baseType, spec.package);
@@ -88,15 +183,6 @@ export function ros2TypeHash(
     }
     return { type_name: fullName(key), fields };
   };
-  const referenced = types
-    .dependencies(root)
-    .map(describe)
-    .sort((a, b) => (a.type_name < b.type_name ? -1 : a.type_name > b.type_name ? 1 : 0));
-  const json = pythonJson({
-    type_description: describe(root),
-    referenced_type_descriptions: referenced,
-  });
-  return `RIHS01_${sha256Hex(json)}`;
 }
 
 /** `json.dumps(value, separators=(', ', ': '), ensure_ascii=True)` for strings, ints, lists, dicts. */

@@ -278,6 +278,23 @@ describe("encodeInto", () => {
     );
   });
 
+  it("says the target is too small when only a trailing string's bytes do not fit", () => {
+    // The typed array drops writes past its end silently: the codec must notice the overrun.
+    const ros1 = compileCodec("test_msgs/Tail", "uint32 id\nstring name");
+    const cdr = compileCodec("test_msgs/msg/Tail", "uint32 id\nstring name", { encoding: "cdr" });
+    const msg = { id: 7, name: "a name longer than the room" };
+    for (const codec of [ros1, cdr]) {
+      const needed = codec.encode(msg).byteLength;
+      const target = new Uint8Array(needed - 5);
+      const e = catchError(() => codec.encodeInto(msg, target)) as EncodeError;
+      expect(e).toBeInstanceOf(EncodeError);
+      expect(e.message).toContain(
+        `the target is too small: the message takes ${needed} bytes, ${needed - 5} are left`,
+      );
+      expect(codec.encodeInto(msg, new Uint8Array(needed))).toBe(needed);
+    }
+  });
+
   it("keeps multibyte strings exact although sizes are bounds", () => {
     const msg = { data: "héllo 日本 😀 \ud800 end" };
     const bytes = std_msgs.StringCodec.encode(msg);

@@ -119,7 +119,9 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
         "test_msgs.ts",
       ]);
       const index = readFileSync(path.join(out, "index.ts"), "utf8");
-      expect(index).toContain('import "noros/ros2/msgs";');
+      // One side-effect import per standard package a topic's type is in (its type-map entries).
+      expect(index).toContain('import "noros/ros2/msgs/tf2_msgs";');
+      expect(index).not.toContain('import "noros/ros2/msgs";');
       // Topics typed by name: a subscription's message type follows from the topic alone.
       writeFileSync(
         path.join(out, "use.ts"),
@@ -204,7 +206,7 @@ describeIf(bags !== undefined, "needs ../shared/ros2-bags")("noros-gen --bridge 
       expect(index).toContain('"acme_srvs/srv/Ping": acme_srvs.PingService,');
       expect(index).not.toContain("SetBool");
       expect(readFileSync(path.join(out, "acme_srvs.ts"), "utf8")).toContain(
-        'import { builtin_interfaces, service_msgs } from "noros/ros2/msgs";',
+        'import * as builtin_interfaces from "noros/ros2/msgs/builtin_interfaces";',
       );
     } finally {
       rmSync(out, { recursive: true, force: true });

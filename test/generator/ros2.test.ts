@@ -12,7 +12,7 @@ import { generate } from "../../generator/generate.js";
 import { compileCodec } from "../../runtime/codec/compile.js";
 import type { Codec } from "../../runtime/codec/types.js";
 import { DefinitionError } from "../../runtime/schema/model.js";
-import { loadGeneratedCodecs } from "../helpers/load-generated.js";
+import { loadGeneratedCodecs, loadGeneratedModule } from "../helpers/load-generated.js";
 
 const root = path.resolve(__dirname, "..", "..");
 const scenario = path.join(root, "test", "scenarios", "ros2");
@@ -39,8 +39,8 @@ describe("noros-gen over ROS 2 packages", () => {
   });
 
   it("keys codecs pkg/msg/Type, pkg/srv/X_Event, pkg/action/X_Goal", () => {
+    // Standard types (builtin_interfaces, service_msgs...) come from noros/ros2/msgs.
     expect(Object.keys(codecs).sort()).toEqual([
-      "builtin_interfaces/msg/Time",
       "demo_interfaces/action/Count_Feedback",
       "demo_interfaces/action/Count_FeedbackMessage",
       "demo_interfaces/action/Count_GetResult_Event",
@@ -54,15 +54,14 @@ describe("noros-gen over ROS 2 packages", () => {
       "demo_interfaces/msg/Corners",
       "demo_interfaces/msg/Empty",
       "demo_interfaces/msg/Point",
+      "demo_interfaces/msg/Stamped",
       "demo_interfaces/srv/Lookup_Event",
       "demo_interfaces/srv/Lookup_Request",
       "demo_interfaces/srv/Lookup_Response",
-      "service_msgs/msg/ServiceEventInfo",
       "test_msgs/msg/Strings",
       "test_msgs/srv/BasicTypes_Event",
       "test_msgs/srv/BasicTypes_Request",
       "test_msgs/srv/BasicTypes_Response",
-      "unique_identifier_msgs/msg/UUID",
     ]);
   });
 
@@ -93,6 +92,140 @@ describe("noros-gen over ROS 2 packages", () => {
     expect(() => corners.encode({ ...msg, short_name: "123456789" })).toThrow(
       "demo_interfaces/msg/Corners: short_name: 9 bytes, more than the bound 8",
     );
+  });
+
+  it("imports standard types from noros/ros2/msgs/<pkg>: the same code as with std-ros2 among the inputs", () => {
+    const inputs = [path.join(scenario, "msgs")];
+    const imported = generate({ inputs }).files;
+    expect([...imported.keys()].sort()).toEqual([
+      "demo_interfaces.ts",
+      "index.ts",
+      "register.ts",
+      "test_msgs.ts",
+    ]);
+    const demo = imported.get("demo_interfaces.ts")!;
+    expect(demo).toContain(
+      'import * as geometry_msgs from "noros/ros2/msgs/geometry_msgs";\nimport * as sensor_msgs from "noros/ros2/msgs/sensor_msgs";',
+    );
+    // The old way: the standard packages' sources among the inputs, generated next to the user's.
+    const withSources = generate({
+      inputs: [...inputs, path.join(root, "generator", "std-ros2")],
+    }).files;
+    expect(withSources.has("geometry_msgs.ts")).toBe(true);
+    for (const file of ["demo_interfaces.ts", "test_msgs.ts"]) {
+      // Identifiers, definitions, type hashes and code: all equal, only the import differs.
+      expect(imported.get(file)!.replace(/"noros\/ros2\/msgs\/(\w+)"/g, '"./$1.js"')).toBe(
+        withSources.get(file),
+      );
+    }
+    // The committed output runs against the standard modules: a Stamped round trip.
+    const stamped = codecs["demo_interfaces/msg/Stamped"]!;
+    const msg = {
+      header: { stamp: { sec: 5, nanosec: 6 }, frame_id: "map" },
+      pose: { position: { x: 1, y: 2, z: 3 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+      path: [{ x: 4, y: 5, z: 6 }],
+      images: [
+        {
+          header: { stamp: { sec: 1, nanosec: 2 }, frame_id: "cam" },
+          height: 1,
+          width: 2,
+          encoding: "mono8",
+          is_bigendian: 0,
+          step: 2,
+          data: new Uint8Array([7, 8]),
+        },
+      ],
+    };
+    const compiled = compileCodec(stamped.datatype, stamped.definition, { encoding: "cdr" });
+    const bytes = stamped.encode(msg);
+    expect(Buffer.from(bytes).equals(Buffer.from(compiled.encode(msg)))).toBe(true);
+    expect(stamped.decode(bytes)).toEqual(msg);
+    expect(stamped.typeHash).toBe(compiled.typeHash);
+    // --msgs-import names the folder of the package modules.
+    for (const base of ["../std", "../std/", "../std/index.js"]) {
+      expect(generate({ inputs, msgsImport: base }).files.get("demo_interfaces.ts")).toContain(
+        'import * as geometry_msgs from "../std/geometry_msgs.js";',
+      );
+    }
+    expect(generate({ inputs, msgsImport: "@me/ros2" }).files.get("test_msgs.ts")).toContain(
+      'from "@me/ros2/service_msgs";',
+    );
+    // Under --msgs-import none they are generated from the inputs (how generated-ros2 is made).
+    expect(() => generate({ inputs, msgsImport: null })).toThrow(/unknown type 'std_msgs\/Header'/);
+  });
+
+  it("gives actions and their services the type hashes rosidl computes", () => {
+    // robot_control_interfaces/action/MoveRobot (a public package's install tree): its fields,
+    // and the hashes rosidl_generator_c wrote into move_robot__description.c.
+    const dir = mkdtempSync(path.join(tmpdir(), "noros-action-"));
+    try {
+      const pkg = path.join(dir, "robot_control_interfaces");
+      mkdirSync(path.join(pkg, "action"), { recursive: true });
+      writeFileSync(
+        path.join(pkg, "action", "MoveRobot.action"),
+        [
+          "# Goal",
+          "string command",
+          "int32 mode",
+          "int32 speed",
+          "float32 duration",
+          "int32 amplitude",
+          "int32 times",
+          "---",
+          "int32 error_code",
+          "string error_message",
+          "string execution_status",
+          "float32 progress",
+          "int32 count",
+          "int64 start_time",
+          "---",
+          "float32 progress",
+          "string execution_status",
+          "int32 error_code",
+          "int32 count",
+          "",
+        ].join("\n"),
+      );
+      const files = generate({ inputs: [dir], ros2: true }).files;
+      const module = loadGeneratedModule(files, "robot_control_interfaces.ts");
+      type Service = { datatype: string; typeHash: string; event: Codec<unknown> };
+      const action = module.MoveRobotAction as {
+        datatype: string;
+        typeHash: string;
+        goal: Codec<unknown>;
+        result: Codec<unknown>;
+        feedback: Codec<unknown>;
+        feedbackMessage: Codec<unknown>;
+        sendGoal: Service;
+        getResult: Service;
+      };
+      const hash = (h: string) => `RIHS01_${h}`;
+      expect(action.datatype).toBe("robot_control_interfaces/action/MoveRobot");
+      expect({
+        action: action.typeHash,
+        goal: action.goal.typeHash,
+        result: action.result.typeHash,
+        feedback: action.feedback.typeHash,
+        feedbackMessage: action.feedbackMessage.typeHash,
+        sendGoal: action.sendGoal.typeHash,
+        sendGoalEvent: action.sendGoal.event.typeHash,
+        getResult: action.getResult.typeHash,
+        getResultEvent: action.getResult.event.typeHash,
+      }).toEqual({
+        action: hash("e0c1d4c0611da78de6e6e3ccc0a2b0ab86a426ac4a422df9f8a3086d8ab6bdac"),
+        goal: hash("f35a2186b770882b4f0df8df04e866b55c7a052e46bb29588478e89c49345826"),
+        result: hash("9c7bb86668e7254bd6ac0938fe84d80ed4387e2e4e7aad0d67ff6c88d5284fd5"),
+        feedback: hash("d8aa9965947fb06e3a59490b46786750c9db8301fbd1c5ae8d1810ba7065ba0a"),
+        feedbackMessage: hash("a9c93f8b56155e3f15e7140ffaf63aef9dc60739e5b8e475ff1da2e308523485"),
+        sendGoal: hash("56c1351617fc4aa59dd454b8f896c823bb49fa8e7cba81c3045e41bf97f28645"),
+        sendGoalEvent: hash("806df7e54973584bb10afde680a8db03f5a074f3f54e05428cf8e81167d88ad5"),
+        getResult: hash("abb4591be74a784947490bc56f81cb343de89a725ebe3197195361554e7e6275"),
+        getResultEvent: hash("2d5004abaaee1258c552752bedf0bf38ee37d4c9382433d180af273f67f274a1"),
+      });
+      expect(action.sendGoal.datatype).toBe("robot_control_interfaces/action/MoveRobot_SendGoal");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("rejects ROS 1 and ROS 2 packages in one run, and ROS 1 packages under --ros2", () => {

@@ -10,7 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { generate } from "../../generator/generate.js";
 import { compileCodec } from "../../runtime/codec/compile.js";
 import { describeIf, sharedRos2BagsDir } from "../helpers/env.js";
-import { loadGeneratedCodecs } from "../helpers/load-generated.js";
+import { loadGeneratedCodecs, loadGeneratedModule } from "../helpers/load-generated.js";
 import { readRos2Mcap } from "../helpers/ros2-mcap.js";
 import { typecheck } from "../helpers/typecheck.js";
 
@@ -40,6 +40,23 @@ describe("standard ROS 2 bindings (Jazzy)", () => {
     expect(codecs["geometry_msgs/msg/Point"]!.typeHash).toBe(
       "RIHS01_6963084842a9b04494d6b2941d11444708d892da2f4b09843b9c43f42a7f6881",
     );
+  });
+
+  it("carry service type hashes as rosidl computes them", () => {
+    // std_srvs/srv/detail/set_bool__description.c as rosidl_generator_c wrote it (Jazzy).
+    const std_srvs = loadGeneratedModule(files, "std_srvs.ts");
+    const service = std_srvs.SetBoolService as { datatype: string; typeHash: string };
+    expect(service.datatype).toBe("std_srvs/srv/SetBool");
+    expect(service.typeHash).toBe(
+      "RIHS01_abe9e4bb6b41b40e6789712c00ec8871923e089af3f667a79992a428cff2da0a",
+    );
+    expect(
+      ["Request", "Response", "Event"].map((p) => codecs[`std_srvs/srv/SetBool_${p}`]!.typeHash),
+    ).toEqual([
+      "RIHS01_c62fbb99d94e1b25e8ef9e109f9581956bb1b3361a45a4e5810c36a90d29932e",
+      "RIHS01_d0814e7f7b4880ab77e9c57426c7aa1562ab69f11eef8e2e968812f9cbd0b059",
+      "RIHS01_3c4c20015afb4303eafd347b1d6a786f171a89c814726961a9593ef10df878cf",
+    ]);
   });
 
   it("type-check under strict flags (ESM, CommonJS, bundler)", () => {

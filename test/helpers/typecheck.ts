@@ -10,8 +10,8 @@
  * The files are copied (with their relative layout) into a fresh temporary project whose
  * package.json sets the module kind, made next to their folder so that relative imports reaching
  * out of it (`--runtime-import ../../runtime/codec/support`) resolve as they do from the
- * original; `noros`, `noros/support` and `noros/msgs` resolve to the sources in this repository,
- * so the check needs no build.
+ * original; `noros`, `noros/support`, `noros/msgs` and `noros/ros2/msgs/<pkg>` resolve to the
+ * sources in this repository, so the check needs no build.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -38,6 +38,7 @@ const STRICT: ts.CompilerOptions = {
     "noros/support": [path.join(root, "runtime/codec/support.ts")],
     "noros/msgs": [path.join(root, "generated/index.ts")],
     "noros/ros2/msgs": [path.join(root, "generated-ros2/index.ts")],
+    "noros/ros2/msgs/*": [path.join(root, "generated-ros2/*.ts")],
     noros: [path.join(root, "runtime/index.ts")],
   },
 };

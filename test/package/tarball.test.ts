@@ -232,6 +232,75 @@ await client.close();
     120_000,
   );
 
+  it("generate ROS 2 bindings importing the standard set from the installed noros, compile and run them", () => {
+    // The installed noros-gen resolves std_msgs/Header, geometry_msgs/Pose... from its own copy of
+    // the standard ROS 2 definitions; the output imports noros/ros2/msgs/<pkg> of installed noros.
+    run(path.join(project, "node_modules", ".bin", "noros-gen"), [
+      path.join(REPO, "test", "scenarios", "ros2", "msgs"),
+      "--out",
+      "ros2/msgs",
+    ]);
+    expect(
+      readFileSync(path.join(project, "ros2", "msgs", "demo_interfaces.ts"), "utf8"),
+    ).toContain('from "noros/ros2/msgs/geometry_msgs"');
+    writeFileSync(
+      path.join(project, "ros2", "app.ts"),
+      `import { StampedCodec, LookupService } from "./msgs/demo_interfaces.js";
+import type { Pose } from "noros/ros2/msgs/geometry_msgs";
+
+const pose: Pose = { position: { x: 1, y: 2, z: 3 }, orientation: { x: 0, y: 0, z: 0, w: 1 } };
+const bytes = StampedCodec.encode({
+  header: { stamp: { sec: 4, nanosec: 5 }, frame_id: "map" },
+  pose,
+  path: [{ x: 6, y: 7, z: 8 }],
+  images: [],
+});
+const back = StampedCodec.decode(bytes);
+console.log(JSON.stringify({
+  frame: back.header.frame_id,
+  w: back.pose.orientation.w,
+  z: back.path[0]?.z,
+  hash: StampedCodec.typeHash,
+  service: LookupService.typeHash,
+}));
+`,
+    );
+    const config = consumerConfig(
+      "ros2",
+      {
+        types: ["node"],
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        noEmit: false,
+        outDir: "ros2-build",
+        rootDir: "ros2",
+      },
+      { include: ["ros2"] },
+    );
+    run(process.execPath, [
+      path.join(REPO, "node_modules", "typescript", "bin", "tsc"),
+      "-p",
+      config,
+    ]);
+    const result = JSON.parse(run(process.execPath, ["ros2-build/app.js"])) as Record<
+      string,
+      unknown
+    >;
+    const committed = readFileSync(
+      path.join(REPO, "test", "scenarios", "ros2", "out", "demo_interfaces.ts"),
+      "utf8",
+    );
+    expect(result).toEqual({
+      frame: "map",
+      w: 1,
+      z: 8,
+      hash: /demo_interfaces\/msg\/Stamped \((RIHS01_\w+)\)/.exec(committed)![1],
+      service: /datatype: "demo_interfaces\/srv\/Lookup", typeHash: "(RIHS01_\w+)"/.exec(
+        committed,
+      )![1],
+    });
+  }, 180_000);
+
   it("resolve every export, and their declarations type-check for ESM and CommonJS consumers", async () => {
     const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
     const entries: Record<string, string[]> = {};

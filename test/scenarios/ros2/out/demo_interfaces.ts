@@ -2,9 +2,12 @@
 // Do not edit: regenerate instead.
 /* eslint-disable */
 import * as $rt from "noros/support";
-import * as builtin_interfaces from "./builtin_interfaces.js";
-import * as service_msgs from "./service_msgs.js";
-import * as unique_identifier_msgs from "./unique_identifier_msgs.js";
+import * as builtin_interfaces from "noros/ros2/msgs/builtin_interfaces";
+import * as geometry_msgs from "noros/ros2/msgs/geometry_msgs";
+import * as sensor_msgs from "noros/ros2/msgs/sensor_msgs";
+import * as service_msgs from "noros/ros2/msgs/service_msgs";
+import * as std_msgs from "noros/ros2/msgs/std_msgs";
+import * as unique_identifier_msgs from "noros/ros2/msgs/unique_identifier_msgs";
 
 /**
  * demo_interfaces/msg/Corners (RIHS01_049d817a786a5c789248fe3cabc9a836278903ffca509ff1f0fdc43b9aa5c62a)
@@ -157,6 +160,22 @@ export interface Point {
   x: number;
   /** `float64` */
   y: number;
+}
+
+/**
+ * demo_interfaces/msg/Stamped (RIHS01_e74bdaa49e1764485aacd391733c7f43961924d1a936143071f11688374cd8d6)
+ *
+ * Standard types, imported from noros/ros2/msgs (not generated here).
+ */
+export interface Stamped {
+  /** `std_msgs/Header` Standard types, imported from noros/ros2/msgs (not generated here). */
+  header: std_msgs.Header;
+  /** `geometry_msgs/Pose` */
+  pose: geometry_msgs.Pose;
+  /** `geometry_msgs/Point[]` */
+  path: geometry_msgs.Point[];
+  /** `sensor_msgs/Image[<=2]` */
+  images: sensor_msgs.Image[];
 }
 
 /** Decodes a demo_interfaces/Corners at the reader's offset. */
@@ -800,13 +819,120 @@ export function write_Point(w: $rt.Writer, m: $rt.Fields): void {
   w.offset = o + 16;
 }
 
+/** Decodes a demo_interfaces/Stamped at the reader's offset. */
+export function decode_Stamped(r: $rt.Reader): Stamped {
+  const v = r.view;
+  const le = r.le;
+  let o: number;
+  o = r.align(4, 8, "header.stamp.sec");
+  const header_stamp_sec = v.getInt32(o, le);
+  const header_stamp_nanosec = v.getUint32(o + 4, le);
+  r.offset = o + 8;
+  const header_frame_id = r.cdrString("header.frame_id");
+  o = r.align(8, 56, "pose.position.x");
+  const pose_position_x = v.getFloat64(o, le);
+  const pose_position_y = v.getFloat64(o + 8, le);
+  const pose_position_z = v.getFloat64(o + 16, le);
+  const pose_orientation_x = v.getFloat64(o + 24, le);
+  const pose_orientation_y = v.getFloat64(o + 32, le);
+  const pose_orientation_z = v.getFloat64(o + 40, le);
+  const pose_orientation_w = v.getFloat64(o + 48, le);
+  r.offset = o + 56;
+  const path: geometry_msgs.Point[] = [];
+  for (let i = 0, n = r.count(24, "path"); i < n; i++) {
+    try {
+      path.push(geometry_msgs.decode_Point(r));
+    } catch (error) {
+      throw $rt.withPath(error, "path", i);
+    }
+  }
+  const images: sensor_msgs.Image[] = [];
+  for (let i = 0, n = r.count(33, "images"); i < n; i++) {
+    try {
+      images.push(sensor_msgs.decode_Image(r));
+    } catch (error) {
+      throw $rt.withPath(error, "images", i);
+    }
+  }
+  return {
+    header: {
+      stamp: { sec: header_stamp_sec, nanosec: header_stamp_nanosec },
+      frame_id: header_frame_id,
+    },
+    pose: {
+      position: { x: pose_position_x, y: pose_position_y, z: pose_position_z },
+      orientation: {
+        x: pose_orientation_x,
+        y: pose_orientation_y,
+        z: pose_orientation_z,
+        w: pose_orientation_w,
+      },
+    },
+    path,
+    images,
+  };
+}
+
+/** At most the bytes a demo_interfaces/Stamped takes on the wire (CDR, padding included). */
+export function size_Stamped(m: $rt.Fields | undefined): number {
+  if (typeof m !== "object" || m === null) return 0;
+  let size = 133;
+  const header = m.header ?? {};
+  size += 8 + $rt.utf8Bound(header.frame_id);
+  for (let i = 0, items = $rt.itemsOf(m.path); i < items.length; i++) size += geometry_msgs.size_Point(items[i]);
+  for (let i = 0, items = $rt.itemsOf(m.images); i < items.length; i++) size += sensor_msgs.size_Image(items[i]);
+  return size;
+}
+
+/** Writes a demo_interfaces/Stamped at the writer's offset (space was bounded by size_*). */
+export function write_Stamped(w: $rt.Writer, m: $rt.Fields): void {
+  const v = w.view;
+  let o: number;
+  o = w.align(4);
+  const header = $rt.object(m.header, "header");
+  const header_stamp = $rt.object(header.stamp, "header.stamp");
+  v.setInt32(o, $rt.i32(header_stamp.sec, "header.stamp.sec"), true);
+  v.setUint32(o + 4, $rt.u32(header_stamp.nanosec, "header.stamp.nanosec"), true);
+  w.offset = o + 8;
+  w.cdrString(header.frame_id, undefined, "header.frame_id");
+  o = w.align(8);
+  const pose = $rt.object(m.pose, "pose");
+  const pose_position = $rt.object(pose.position, "pose.position");
+  v.setFloat64(o, $rt.float(pose_position.x, "pose.position.x"), true);
+  v.setFloat64(o + 8, $rt.float(pose_position.y, "pose.position.y"), true);
+  v.setFloat64(o + 16, $rt.float(pose_position.z, "pose.position.z"), true);
+  const pose_orientation = $rt.object(pose.orientation, "pose.orientation");
+  v.setFloat64(o + 24, $rt.float(pose_orientation.x, "pose.orientation.x"), true);
+  v.setFloat64(o + 32, $rt.float(pose_orientation.y, "pose.orientation.y"), true);
+  v.setFloat64(o + 40, $rt.float(pose_orientation.z, "pose.orientation.z"), true);
+  v.setFloat64(o + 48, $rt.float(pose_orientation.w, "pose.orientation.w"), true);
+  w.offset = o + 56;
+  const path_items = m.path;
+  for (let i = 0, n = w.count(path_items, undefined, "path"); i < n; i++) {
+    try {
+      geometry_msgs.write_Point(w, $rt.object(path_items[i], ""));
+    } catch (error) {
+      throw $rt.withPath(error, "path", i);
+    }
+  }
+  w.bounded(m.images, 2, "images");
+  const images_items = m.images;
+  for (let i = 0, n = w.count(images_items, undefined, "images"); i < n; i++) {
+    try {
+      sensor_msgs.write_Image(w, $rt.object(images_items[i], ""));
+    } catch (error) {
+      throw $rt.withPath(error, "images", i);
+    }
+  }
+}
+
 /** Codec of demo_interfaces/Corners. */
 export const CornersCodec: $rt.Codec<Corners> = /* @__PURE__ */ $rt.defineCodec<Corners>({
     datatype: "demo_interfaces/msg/Corners",
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_049d817a786a5c789248fe3cabc9a836278903ffca509ff1f0fdc43b9aa5c62a",
-    definition: "# Field types and syntax corners of rosidl.\nuint8 MODE_A=1\nstring GREETING=\"Hello # not a comment\"\n\nbuiltin_interfaces/Time stamp  # when\nbool flag true\nbyte b 7\nchar c 65\nint64 big -9000000000\nfloat32[3] fixed [1.0, 2.5, -3.0]\nfloat64[<=4] bounded_values\nstring<=8 short_name \"abc\"\nstring<=4[<=2] tags ['a', \"b\"]\nwstring wide\nPoint[] points\nEmpty nothing\nuint8[] payload\n\n================================================================================\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n================================================================================\nMSG: demo_interfaces/Point\nfloat64 x\nfloat64 y\n\n================================================================================\nMSG: demo_interfaces/Empty\n",
+    definition: "# Field types and syntax corners of rosidl.\nuint8 MODE_A=1\nstring GREETING=\"Hello # not a comment\"\n\nbuiltin_interfaces/Time stamp  # when\nbool flag true\nbyte b 7\nchar c 65\nint64 big -9000000000\nfloat32[3] fixed [1.0, 2.5, -3.0]\nfloat64[<=4] bounded_values\nstring<=8 short_name \"abc\"\nstring<=4[<=2] tags ['a', \"b\"]\nwstring wide\nPoint[] points\nEmpty nothing\nuint8[] payload\n\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n\n================================================================================\nMSG: demo_interfaces/Point\nfloat64 x\nfloat64 y\n\n================================================================================\nMSG: demo_interfaces/Empty\n",
     decode: decode_Corners,
     size: size_Corners,
     write: write_Corners,
@@ -828,7 +954,7 @@ export const Count_FeedbackMessageCodec: $rt.Codec<Count_FeedbackMessage> = /* @
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_bb91f25d84d9f4a6b858d608f564f0539ec4ced6962e18d6db676e2bf5794088",
-    definition: "unique_identifier_msgs/UUID goal_id\ndemo_interfaces/Count_Feedback feedback\n================================================================================\nMSG: unique_identifier_msgs/UUID\nuint8[16] uuid\n================================================================================\nMSG: demo_interfaces/Count_Feedback\nint32 current\n",
+    definition: "unique_identifier_msgs/UUID goal_id\ndemo_interfaces/Count_Feedback feedback\n================================================================================\nMSG: unique_identifier_msgs/UUID\n# A universally unique identifier (UUID).\n#\n#  http://en.wikipedia.org/wiki/Universally_unique_identifier\n#  http://tools.ietf.org/html/rfc4122.html\n\nuint8[16] uuid\n\n================================================================================\nMSG: demo_interfaces/Count_Feedback\nint32 current\n",
     decode: decode_Count_FeedbackMessage,
     size: size_Count_FeedbackMessage,
     write: write_Count_FeedbackMessage,
@@ -839,7 +965,7 @@ export const Count_GetResult_EventCodec: $rt.Codec<Count_GetResult_Event> = /* @
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_7d1a2b61a7a079b2b55d26d8b41ea4c5d4ade76088eb53d535f029f6fd72ba19",
-    definition: "service_msgs/ServiceEventInfo info\ndemo_interfaces/Count_GetResult_Request[<=1] request\ndemo_interfaces/Count_GetResult_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\nuint8 event_type\nbuiltin_interfaces/Time stamp\nuint8[16] client_gid\nint64 sequence_number\n================================================================================\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n================================================================================\nMSG: demo_interfaces/Count_GetResult_Request\nunique_identifier_msgs/UUID goal_id\n================================================================================\nMSG: unique_identifier_msgs/UUID\nuint8[16] uuid\n================================================================================\nMSG: demo_interfaces/Count_GetResult_Response\nint8 status\ndemo_interfaces/Count_Result result\n================================================================================\nMSG: demo_interfaces/Count_Result\nint32[] sequence",
+    definition: "service_msgs/ServiceEventInfo info\ndemo_interfaces/Count_GetResult_Request[<=1] request\ndemo_interfaces/Count_GetResult_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\n\n# The type of event this message represents\nuint8 event_type\n\n# Timestamp for when the event occurred (sent or received time)\nbuiltin_interfaces/Time stamp\n\n# Unique identifier for the client that sent the service request\n# Note, this is only unique for the current session.\n# The size here has to match the size of rmw_dds_common/msg/Gid,\n# but unfortunately we cannot use that message directly due to a\n# circular dependency.\nchar[16] client_gid\n\n# Sequence number for the request\n# Combined with the client ID, this creates a unique ID for the service transaction\nint64 sequence_number\n\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n\n================================================================================\nMSG: demo_interfaces/Count_GetResult_Request\nunique_identifier_msgs/UUID goal_id\n================================================================================\nMSG: unique_identifier_msgs/UUID\n# A universally unique identifier (UUID).\n#\n#  http://en.wikipedia.org/wiki/Universally_unique_identifier\n#  http://tools.ietf.org/html/rfc4122.html\n\nuint8[16] uuid\n\n================================================================================\nMSG: demo_interfaces/Count_GetResult_Response\nint8 status\ndemo_interfaces/Count_Result result\n================================================================================\nMSG: demo_interfaces/Count_Result\nint32[] sequence",
     decode: decode_Count_GetResult_Event,
     size: size_Count_GetResult_Event,
     write: write_Count_GetResult_Event,
@@ -850,7 +976,7 @@ export const Count_GetResult_RequestCodec: $rt.Codec<Count_GetResult_Request> = 
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_31c9ccfc94a7dde9708746e0d8afc4801bd41defd5a825f4810e8bd0b716fb36",
-    definition: "unique_identifier_msgs/UUID goal_id\n================================================================================\nMSG: unique_identifier_msgs/UUID\nuint8[16] uuid",
+    definition: "unique_identifier_msgs/UUID goal_id\n================================================================================\nMSG: unique_identifier_msgs/UUID\n# A universally unique identifier (UUID).\n#\n#  http://en.wikipedia.org/wiki/Universally_unique_identifier\n#  http://tools.ietf.org/html/rfc4122.html\n\nuint8[16] uuid\n",
     decode: decode_Count_GetResult_Request,
     size: size_Count_GetResult_Request,
     write: write_Count_GetResult_Request,
@@ -894,7 +1020,7 @@ export const Count_SendGoal_EventCodec: $rt.Codec<Count_SendGoal_Event> = /* @__
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_c12c0ee13547f9d49f736fd67e10a0ec0ed1f81e113b3853e37d1d1e9d55ae9a",
-    definition: "service_msgs/ServiceEventInfo info\ndemo_interfaces/Count_SendGoal_Request[<=1] request\ndemo_interfaces/Count_SendGoal_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\nuint8 event_type\nbuiltin_interfaces/Time stamp\nuint8[16] client_gid\nint64 sequence_number\n================================================================================\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n================================================================================\nMSG: demo_interfaces/Count_SendGoal_Request\nunique_identifier_msgs/UUID goal_id\ndemo_interfaces/Count_Goal goal\n================================================================================\nMSG: unique_identifier_msgs/UUID\nuint8[16] uuid\n================================================================================\nMSG: demo_interfaces/Count_Goal\nint32 target\n================================================================================\nMSG: demo_interfaces/Count_SendGoal_Response\nbool accepted\nbuiltin_interfaces/Time stamp",
+    definition: "service_msgs/ServiceEventInfo info\ndemo_interfaces/Count_SendGoal_Request[<=1] request\ndemo_interfaces/Count_SendGoal_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\n\n# The type of event this message represents\nuint8 event_type\n\n# Timestamp for when the event occurred (sent or received time)\nbuiltin_interfaces/Time stamp\n\n# Unique identifier for the client that sent the service request\n# Note, this is only unique for the current session.\n# The size here has to match the size of rmw_dds_common/msg/Gid,\n# but unfortunately we cannot use that message directly due to a\n# circular dependency.\nchar[16] client_gid\n\n# Sequence number for the request\n# Combined with the client ID, this creates a unique ID for the service transaction\nint64 sequence_number\n\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n\n================================================================================\nMSG: demo_interfaces/Count_SendGoal_Request\nunique_identifier_msgs/UUID goal_id\ndemo_interfaces/Count_Goal goal\n================================================================================\nMSG: unique_identifier_msgs/UUID\n# A universally unique identifier (UUID).\n#\n#  http://en.wikipedia.org/wiki/Universally_unique_identifier\n#  http://tools.ietf.org/html/rfc4122.html\n\nuint8[16] uuid\n\n================================================================================\nMSG: demo_interfaces/Count_Goal\nint32 target\n================================================================================\nMSG: demo_interfaces/Count_SendGoal_Response\nbool accepted\nbuiltin_interfaces/Time stamp",
     decode: decode_Count_SendGoal_Event,
     size: size_Count_SendGoal_Event,
     write: write_Count_SendGoal_Event,
@@ -905,7 +1031,7 @@ export const Count_SendGoal_RequestCodec: $rt.Codec<Count_SendGoal_Request> = /*
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_6dbca87b91bb8f855218a12109039608a6c165806e7ce5e511cb6b3488258b4c",
-    definition: "unique_identifier_msgs/UUID goal_id\ndemo_interfaces/Count_Goal goal\n================================================================================\nMSG: unique_identifier_msgs/UUID\nuint8[16] uuid\n================================================================================\nMSG: demo_interfaces/Count_Goal\nint32 target",
+    definition: "unique_identifier_msgs/UUID goal_id\ndemo_interfaces/Count_Goal goal\n================================================================================\nMSG: unique_identifier_msgs/UUID\n# A universally unique identifier (UUID).\n#\n#  http://en.wikipedia.org/wiki/Universally_unique_identifier\n#  http://tools.ietf.org/html/rfc4122.html\n\nuint8[16] uuid\n\n================================================================================\nMSG: demo_interfaces/Count_Goal\nint32 target",
     decode: decode_Count_SendGoal_Request,
     size: size_Count_SendGoal_Request,
     write: write_Count_SendGoal_Request,
@@ -916,7 +1042,7 @@ export const Count_SendGoal_ResponseCodec: $rt.Codec<Count_SendGoal_Response> = 
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_6b4f8878909724b646f5c218a701a7f461f2faacd543ac5f3ff756d00a44ee5c",
-    definition: "bool accepted\nbuiltin_interfaces/Time stamp\n================================================================================\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec",
+    definition: "bool accepted\nbuiltin_interfaces/Time stamp\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n",
     decode: decode_Count_SendGoal_Response,
     size: size_Count_SendGoal_Response,
     write: write_Count_SendGoal_Response,
@@ -938,7 +1064,7 @@ export const Lookup_EventCodec: $rt.Codec<Lookup_Event> = /* @__PURE__ */ $rt.de
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_235cb08c0c7bfbfbc840a6b39eba3207592b8f3bfd37f11d5680ed75bad289f9",
-    definition: "service_msgs/ServiceEventInfo info\ndemo_interfaces/Lookup_Request[<=1] request\ndemo_interfaces/Lookup_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\nuint8 event_type\nbuiltin_interfaces/Time stamp\nuint8[16] client_gid\nint64 sequence_number\n================================================================================\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n================================================================================\nMSG: demo_interfaces/Lookup_Request\nstring key\n================================================================================\nMSG: demo_interfaces/Lookup_Response\nbool found\nPoint point\n\n================================================================================\nMSG: demo_interfaces/Point\nfloat64 x\nfloat64 y\n",
+    definition: "service_msgs/ServiceEventInfo info\ndemo_interfaces/Lookup_Request[<=1] request\ndemo_interfaces/Lookup_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\n\n# The type of event this message represents\nuint8 event_type\n\n# Timestamp for when the event occurred (sent or received time)\nbuiltin_interfaces/Time stamp\n\n# Unique identifier for the client that sent the service request\n# Note, this is only unique for the current session.\n# The size here has to match the size of rmw_dds_common/msg/Gid,\n# but unfortunately we cannot use that message directly due to a\n# circular dependency.\nchar[16] client_gid\n\n# Sequence number for the request\n# Combined with the client ID, this creates a unique ID for the service transaction\nint64 sequence_number\n\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n\n================================================================================\nMSG: demo_interfaces/Lookup_Request\nstring key\n================================================================================\nMSG: demo_interfaces/Lookup_Response\nbool found\nPoint point\n\n================================================================================\nMSG: demo_interfaces/Point\nfloat64 x\nfloat64 y\n",
     decode: decode_Lookup_Event,
     size: size_Lookup_Event,
     write: write_Lookup_Event,
@@ -976,6 +1102,17 @@ export const PointCodec: $rt.Codec<Point> = /* @__PURE__ */ $rt.defineCodec<Poin
     size: size_Point,
     write: write_Point,
   });
+/** Codec of demo_interfaces/Stamped. */
+export const StampedCodec: $rt.Codec<Stamped> = /* @__PURE__ */ $rt.defineCodec<Stamped>({
+    datatype: "demo_interfaces/msg/Stamped",
+    md5sum: "",
+    encoding: "cdr",
+    typeHash: "RIHS01_e74bdaa49e1764485aacd391733c7f43961924d1a936143071f11688374cd8d6",
+    definition: "# Standard types, imported from noros/ros2/msgs (not generated here).\nstd_msgs/Header header\ngeometry_msgs/Pose pose\ngeometry_msgs/Point[] path\nsensor_msgs/Image[<=2] images\n\n================================================================================\nMSG: std_msgs/Header\n# Standard metadata for higher-level stamped data types.\n# This is generally used to communicate timestamped data\n# in a particular coordinate frame.\n\n# Two-integer timestamp that is expressed as seconds and nanoseconds.\nbuiltin_interfaces/Time stamp\n\n# Transform frame with which this data is associated.\nstring frame_id\n\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n\n================================================================================\nMSG: geometry_msgs/Pose\n# A representation of pose in free space, composed of position and orientation.\n\nPoint position\nQuaternion orientation\n\n================================================================================\nMSG: geometry_msgs/Point\n# This contains the position of a point in free space\nfloat64 x\nfloat64 y\nfloat64 z\n\n================================================================================\nMSG: geometry_msgs/Quaternion\n# This represents an orientation in free space in quaternion form.\n\nfloat64 x 0\nfloat64 y 0\nfloat64 z 0\nfloat64 w 1\n\n================================================================================\nMSG: sensor_msgs/Image\n# This message contains an uncompressed image\n# (0, 0) is at top-left corner of image\n\nstd_msgs/Header header # Header timestamp should be acquisition time of image\n                             # Header frame_id should be optical frame of camera\n                             # origin of frame should be optical center of cameara\n                             # +x should point to the right in the image\n                             # +y should point down in the image\n                             # +z should point into to plane of the image\n                             # If the frame_id here and the frame_id of the CameraInfo\n                             # message associated with the image conflict\n                             # the behavior is undefined\n\nuint32 height                # image height, that is, number of rows\nuint32 width                 # image width, that is, number of columns\n\n# The legal values for encoding are in file include/sensor_msgs/image_encodings.hpp\n# If you want to standardize a new string format, join\n# ros-users@lists.ros.org and send an email proposing a new encoding.\n\nstring encoding       # Encoding of pixels -- channel meaning, ordering, size\n                      # taken from the list of strings in include/sensor_msgs/image_encodings.hpp\n\nuint8 is_bigendian    # is this data bigendian?\nuint32 step           # Full row length in bytes\nuint8[] data          # actual matrix data, size is (step * rows)\n",
+    decode: decode_Stamped,
+    size: size_Stamped,
+    write: write_Stamped,
+  });
 /** Codecs of package demo_interfaces, by type name. */
 export const codecs = {
     "demo_interfaces/msg/Corners": CornersCodec,
@@ -994,13 +1131,16 @@ export const codecs = {
     "demo_interfaces/srv/Lookup_Request": Lookup_RequestCodec,
     "demo_interfaces/srv/Lookup_Response": Lookup_ResponseCodec,
     "demo_interfaces/msg/Point": PointCodec,
+    "demo_interfaces/msg/Stamped": StampedCodec,
   } as const;
-/** Service demo_interfaces/Count_GetResult: its md5 and the codecs of its request and response. */
-export const Count_GetResultService = { datatype: "demo_interfaces/action/Count_GetResult", request: Count_GetResult_RequestCodec, response: Count_GetResult_ResponseCodec, event: Count_GetResult_EventCodec } as const;
-/** Service demo_interfaces/Count_SendGoal: its md5 and the codecs of its request and response. */
-export const Count_SendGoalService = { datatype: "demo_interfaces/action/Count_SendGoal", request: Count_SendGoal_RequestCodec, response: Count_SendGoal_ResponseCodec, event: Count_SendGoal_EventCodec } as const;
-/** Service demo_interfaces/Lookup: its md5 and the codecs of its request and response. */
-export const LookupService = { datatype: "demo_interfaces/srv/Lookup", request: Lookup_RequestCodec, response: Lookup_ResponseCodec, event: Lookup_EventCodec } as const;
+/** Service demo_interfaces/action/Count_GetResult: its type hash and the codecs of its request, response and event. */
+export const Count_GetResultService = { datatype: "demo_interfaces/action/Count_GetResult", typeHash: "RIHS01_69e81996781a8f4f0d61b246252e18df18a7846ec3dfbb30f251011716ab3a66", request: Count_GetResult_RequestCodec, response: Count_GetResult_ResponseCodec, event: Count_GetResult_EventCodec } as const;
+/** Service demo_interfaces/action/Count_SendGoal: its type hash and the codecs of its request, response and event. */
+export const Count_SendGoalService = { datatype: "demo_interfaces/action/Count_SendGoal", typeHash: "RIHS01_a0af067de249872c89d621d87381695a4f02b6f385e6fe777e3827a38bb01174", request: Count_SendGoal_RequestCodec, response: Count_SendGoal_ResponseCodec, event: Count_SendGoal_EventCodec } as const;
+/** Service demo_interfaces/srv/Lookup: its type hash and the codecs of its request, response and event. */
+export const LookupService = { datatype: "demo_interfaces/srv/Lookup", typeHash: "RIHS01_d119ada2e22ca7cf94241ae786a45f16f48e19a578810b636362dbe4f32388a4", request: Lookup_RequestCodec, response: Lookup_ResponseCodec, event: Lookup_EventCodec } as const;
+/** Action demo_interfaces/action/Count: its type hash, the codecs of its goal, result, feedback and feedback message, and its two services. */
+export const CountAction = { datatype: "demo_interfaces/action/Count", typeHash: "RIHS01_0556dbf83dbba4e3f9b06ea9567841a78593e1a3b9464d14dcec946f4bafead6", goal: Count_GoalCodec, result: Count_ResultCodec, feedback: Count_FeedbackCodec, feedbackMessage: Count_FeedbackMessageCodec, sendGoal: Count_SendGoalService, getResult: Count_GetResultService } as const;
 /** Services of package demo_interfaces, by service type name. */
 export const services = {
     "demo_interfaces/action/Count_GetResult": Count_GetResultService,
@@ -1026,6 +1166,7 @@ declare module "noros/support" {
     "demo_interfaces/srv/Lookup_Request": Lookup_Request;
     "demo_interfaces/srv/Lookup_Response": Lookup_Response;
     "demo_interfaces/msg/Point": Point;
+    "demo_interfaces/msg/Stamped": Stamped;
   }
 
   interface ServiceTypeMap {

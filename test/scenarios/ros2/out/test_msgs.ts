@@ -2,7 +2,7 @@
 // Do not edit: regenerate instead.
 /* eslint-disable */
 import * as $rt from "noros/support";
-import * as service_msgs from "./service_msgs.js";
+import * as service_msgs from "noros/ros2/msgs/service_msgs";
 
 /** test_msgs/srv/BasicTypes_Event (RIHS01_5b9988a4805a06ae22dff12903a774ccda710e9514926b826ffc884e3a9a982e) */
 export interface BasicTypes_Event {
@@ -401,7 +401,7 @@ export const BasicTypes_EventCodec: $rt.Codec<BasicTypes_Event> = /* @__PURE__ *
     md5sum: "",
     encoding: "cdr",
     typeHash: "RIHS01_5b9988a4805a06ae22dff12903a774ccda710e9514926b826ffc884e3a9a982e",
-    definition: "service_msgs/ServiceEventInfo info\ntest_msgs/BasicTypes_Request[<=1] request\ntest_msgs/BasicTypes_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\nuint8 event_type\nbuiltin_interfaces/Time stamp\nuint8[16] client_gid\nint64 sequence_number\n================================================================================\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n================================================================================\nMSG: test_msgs/BasicTypes_Request\nbool bool_value\nbyte byte_value\nchar char_value\nfloat32 float32_value\nfloat64 float64_value\nint8 int8_value\nuint8 uint8_value\nint16 int16_value\nuint16 uint16_value\nint32 int32_value\nuint32 uint32_value\nint64 int64_value\nuint64 uint64_value\nstring string_value\n================================================================================\nMSG: test_msgs/BasicTypes_Response\nbool bool_value\nbyte byte_value\nchar char_value\nfloat32 float32_value\nfloat64 float64_value\nint8 int8_value\nuint8 uint8_value\nint16 int16_value\nuint16 uint16_value\nint32 int32_value\nuint32 uint32_value\nint64 int64_value\nuint64 uint64_value\nstring string_value\n",
+    definition: "service_msgs/ServiceEventInfo info\ntest_msgs/BasicTypes_Request[<=1] request\ntest_msgs/BasicTypes_Response[<=1] response\n================================================================================\nMSG: service_msgs/ServiceEventInfo\nuint8 REQUEST_SENT = 0\nuint8 REQUEST_RECEIVED = 1\nuint8 RESPONSE_SENT = 2\nuint8 RESPONSE_RECEIVED = 3\n\n# The type of event this message represents\nuint8 event_type\n\n# Timestamp for when the event occurred (sent or received time)\nbuiltin_interfaces/Time stamp\n\n# Unique identifier for the client that sent the service request\n# Note, this is only unique for the current session.\n# The size here has to match the size of rmw_dds_common/msg/Gid,\n# but unfortunately we cannot use that message directly due to a\n# circular dependency.\nchar[16] client_gid\n\n# Sequence number for the request\n# Combined with the client ID, this creates a unique ID for the service transaction\nint64 sequence_number\n\n================================================================================\nMSG: builtin_interfaces/Time\n# This message communicates ROS Time defined here:\n# https://design.ros2.org/articles/clock_and_time.html\n\n# The seconds component, valid over all int32 values.\nint32 sec\n\n# The nanoseconds component, valid in the range [0, 1e9).\nuint32 nanosec\n\n================================================================================\nMSG: test_msgs/BasicTypes_Request\nbool bool_value\nbyte byte_value\nchar char_value\nfloat32 float32_value\nfloat64 float64_value\nint8 int8_value\nuint8 uint8_value\nint16 int16_value\nuint16 uint16_value\nint32 int32_value\nuint32 uint32_value\nint64 int64_value\nuint64 uint64_value\nstring string_value\n================================================================================\nMSG: test_msgs/BasicTypes_Response\nbool bool_value\nbyte byte_value\nchar char_value\nfloat32 float32_value\nfloat64 float64_value\nint8 int8_value\nuint8 uint8_value\nint16 int16_value\nuint16 uint16_value\nint32 int32_value\nuint32 uint32_value\nint64 int64_value\nuint64 uint64_value\nstring string_value\n",
     decode: decode_BasicTypes_Event,
     size: size_BasicTypes_Event,
     write: write_BasicTypes_Event,
@@ -446,8 +446,8 @@ export const codecs = {
     "test_msgs/srv/BasicTypes_Response": BasicTypes_ResponseCodec,
     "test_msgs/msg/Strings": StringsCodec,
   } as const;
-/** Service test_msgs/BasicTypes: its md5 and the codecs of its request and response. */
-export const BasicTypesService = { datatype: "test_msgs/srv/BasicTypes", request: BasicTypes_RequestCodec, response: BasicTypes_ResponseCodec, event: BasicTypes_EventCodec } as const;
+/** Service test_msgs/srv/BasicTypes: its type hash and the codecs of its request, response and event. */
+export const BasicTypesService = { datatype: "test_msgs/srv/BasicTypes", typeHash: "RIHS01_da348697437c103cc9a9322ac1bdbdcf8eb11a85de22f7f2492ca1df416e1a5f", request: BasicTypes_RequestCodec, response: BasicTypes_ResponseCodec, event: BasicTypes_EventCodec } as const;
 /** Services of package test_msgs, by service type name. */
 export const services = {
     "test_msgs/srv/BasicTypes": BasicTypesService,
