@@ -18,10 +18,15 @@ interface PlayArgs {
 
 export const playCommand = {
   command: "play <file>",
-  describe: "serve a .bag or .mcap like foxglove_bridge serves a live robot",
+  describe:
+    "serve a recording (ROS 1 .bag/.mcap, ROS 2 .mcap/.db3/rosbag2 folder) like foxglove_bridge serves a live robot",
   builder: (yargs: Argv) =>
     yargs
-      .positional("file", { type: "string", describe: ".bag (plain, bz2, lz4) or .mcap file" })
+      .positional("file", {
+        type: "string",
+        describe:
+          "ROS 1: .bag (plain, bz2, lz4) or .mcap; ROS 2: .mcap (plain, zstd, lz4), .db3, or a rosbag2 folder (metadata.yaml)",
+      })
       .option("port", {
         alias: "p",
         type: "number",
@@ -61,8 +66,10 @@ export const playCommand = {
         "as fast as clients take, on a free port (tests)",
       )
       .epilog(
-        "Clients see what foxglove_bridge sends: one ros1 channel per topic and type with full " +
-          "schemas (relative names in the bag served as global ones), receive time = recorded " +
+        "Clients see what foxglove_bridge sends: one channel per topic and type with full " +
+          "schemas (ROS 1: ros1 channels; ROS 2: cdr channels with ros2msg schemas named " +
+          "pkg/msg/Type, as the ROS 2 bridge sends them), relative names in the recording served " +
+          "as global ones, receive time = recorded " +
           "time with offsets divided by --rate. A client subscribing mid-playback gets the messages played from then on, " +
           "plus the last message of latched topics (e.g. /tf_static). Client publishing is relayed " +
           "to subscribers (stamped with the replay clock) and parameters are kept in memory. " +
@@ -106,6 +113,14 @@ export const playCommand = {
     }
     for (const skipped of source.skippedChannels) {
       line(io.stderr, `noros play: not serving ${skipped.topic}: ${skipped.reason}`);
+    }
+    for (const notice of source.notices) {
+      line(io.stderr, `noros play: ${notice.topic}: ${notice.message}`);
+    }
+    if (server.channels.length === 0 && source.skippedChannels.length > 0) {
+      await server.close();
+      line(io.stderr, `noros play: ${path.basename(source.path)}: no topic can be served`);
+      return 1;
     }
     if (!args.now)
       line(io.stderr, "noros play: playback starts when a client subscribes (Ctrl-C to stop)");

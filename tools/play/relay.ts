@@ -19,6 +19,8 @@ export interface RelayChannel {
 }
 
 interface RelayHooks {
+  /** The message encoding clients must publish in: the recording's (`ros1`, or `cdr` for ROS 2). */
+  readonly encoding: "ros1" | "cdr";
   /** Existing channels (recorded and relayed) by topic. */
   channelsForTopic(topic: string): readonly RelayChannel[];
   /** A schema text the recording has for `schemaName`, if any. */
@@ -79,9 +81,9 @@ export class PublishRelay {
         client.ws as unknown as IWebSocket,
       );
     };
-    if (advertised.encoding !== "ros1") {
+    if (advertised.encoding !== this.hooks.encoding) {
       return fail(
-        `cannot publish ${advertised.topic}: encoding "${advertised.encoding}" is not ros1`,
+        `cannot publish ${advertised.topic}: encoding "${advertised.encoding}" is not ${this.hooks.encoding}`,
       );
     }
     let topic: string;

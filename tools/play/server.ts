@@ -148,11 +148,18 @@ async function serve(
     }
   }
 
+  // ROS 2 recordings are served as the ROS 2 foxglove_bridge serves a robot: cdr channels with
+  // `ros2msg` schemas, and the distro in the metadata (when the recording says which).
+  const ros2 = source.profile === "ros2";
+  const encoding = ros2 ? "cdr" : "ros1";
   const server = new FoxgloveServer({
     name: options.name ?? "noros play",
     capabilities: ["clientPublish", "connectionGraph", "parametersSubscribe", "parameters"],
-    supportedEncodings: ["ros1"],
-    metadata: { source: path.basename(source.path) },
+    supportedEncodings: [encoding],
+    metadata: {
+      ...(ros2 && source.distro !== undefined ? { ROS_DISTRO: source.distro } : {}),
+      source: path.basename(source.path),
+    },
     sessionId: randomUUID(),
   });
   server.on("error", () => {
@@ -178,9 +185,10 @@ async function serve(
     if (info === undefined) {
       const id = server.addChannel({
         topic,
-        encoding: "ros1",
+        encoding,
         schemaName: channel.schemaName,
         schema: channel.schema,
+        ...(ros2 ? { schemaEncoding: "ros2msg" } : {}),
       });
       info = { id, ...pick(channel), topic, latching: false, publishers: [] };
       recorded.push(info);
@@ -284,8 +292,13 @@ async function serve(
       ...[...relayed.values()].filter((c) => c.topic === topic),
     ],
     knownSchema: (schemaName) => source.channels.find((c) => c.schemaName === schemaName)?.schema,
+    encoding,
     addChannel(channel) {
-      const id = server.addChannel({ ...channel, encoding: "ros1" });
+      const id = server.addChannel({
+        ...channel,
+        encoding,
+        ...(ros2 ? { schemaEncoding: "ros2msg" } : {}),
+      });
       relayed.set(id, { id, ...channel });
       return id;
     },

@@ -96,6 +96,8 @@ export async function openBag(path: string): Promise<MessageSource> {
   return {
     path,
     format: "bag",
+    profile: "ros1",
+    notices: [],
     channels,
     skippedChannels,
     messageCount,
@@ -203,6 +205,8 @@ async function openScanned(
   return {
     path,
     format: "bag",
+    profile: "ros1",
+    notices: [],
     channels,
     skippedChannels,
     messageCount,

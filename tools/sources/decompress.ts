@@ -1,9 +1,12 @@
 /**
- * Chunk decompression for bags (`bz2`, `lz4`) and MCAP (`lz4`, and `zstd` where Node's zlib has
- * it). The WebAssembly decoders load once, on first need, and are shared by every open file.
+ * Chunk decompression for bags (`bz2`, `lz4`) and MCAP (`lz4`, `zstd`). The WebAssembly decoders
+ * load once, on first need, and are shared by every open file. zstd (rosbag2's default MCAP
+ * compression) is Node's zlib where it has it (22.15 / 23.8 on), else fzstd: pure JavaScript, so
+ * installing needs no compiler and no binary download.
  */
 import Bzip2 from "@foxglove/wasm-bz2";
 import lz4 from "@foxglove/wasm-lz4";
+import { decompress as fzstdDecompress } from "fzstd";
 import * as zlib from "node:zlib";
 
 export type DecompressFn = (data: Uint8Array, uncompressedSize: number) => Uint8Array;
@@ -28,9 +31,11 @@ export async function mcapDecompressHandlers(): Promise<
   const handlers: Record<string, (data: Uint8Array, size: bigint) => Uint8Array> = {
     lz4: (data, size) => lz4(data, Number(size)),
   };
-  // zstd is in zlib from Node 22.15 / 23.8 on; older Nodes report the chunk as unsupported.
   const zstd = (zlib as { zstdDecompressSync?: (data: Uint8Array) => Uint8Array })
     .zstdDecompressSync;
-  if (zstd !== undefined) handlers.zstd = (data) => zstd(data);
+  handlers.zstd =
+    zstd !== undefined
+      ? (data) => zstd(data)
+      : (data, size) => fzstdDecompress(data, new Uint8Array(Number(size)));
   return handlers;
 }

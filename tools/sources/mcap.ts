@@ -1,6 +1,7 @@
 /**
  * MCAP files with ROS 1 channels (profile `ros1`: schema encoding `ros1msg`, message encoding
- * `ros1`), through @mcap/core. Indexed files are read through their index in log-time order; a
+ * `ros1`) or ROS 2 channels (rosbag2: message encoding `cdr`, schema encoding `ros2msg`; see
+ * ros2-definitions.ts for the definitions served), through @mcap/core. Indexed files are read through their index in log-time order; a
  * file without a usable index (an unfinished recording, a streamed file) is read front to back,
  * in file order; a truncated tail is reported as the source's `damage` and reading ends there.
  */
@@ -11,7 +12,9 @@ import { open, type FileHandle } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { mcapDecompressHandlers } from "./decompress.js";
 import { SourceError } from "./errors.js";
+import { ros2Latching, ros2SourceChannels, type PendingRos2Channel } from "./ros2-channels.js";
 import type {
+  ChannelNotice,
   MessageSource,
   MessageSourceReadOptions,
   SkippedChannel,
@@ -22,12 +25,18 @@ import type {
 type Handlers = McapTypes.DecompressHandlers;
 const textDecoder = new TextDecoder();
 
-/** Channel table built from Schema and Channel records, keeping ROS 1 ones only. */
+/**
+ * Channel table built from Schema and Channel records: ROS 1 channels at once, ROS 2 (cdr) ones
+ * in `finish()` (their definitions may need a recorded message and the standard set).
+ */
 class ChannelTable {
   readonly channels: SourceChannel[] = [];
   readonly skipped: SkippedChannel[] = [];
+  readonly notices: ChannelNotice[] = [];
   readonly byId = new Map<number, SourceChannel>();
   readonly #seen = new Set<number>();
+  readonly #ros2: (PendingRos2Channel & { id: number })[] = [];
+  profile: "ros1" | "ros2" = "ros1";
 
   add(channel: McapTypes.Channel, schema: McapTypes.Schema | undefined): void {
     if (this.#seen.has(channel.id)) return;
@@ -35,8 +44,19 @@ class ChannelTable {
     const skip = (reason: string): void => {
       this.skipped.push({ topic: channel.topic, reason });
     };
+    if (channel.messageEncoding === "cdr") {
+      this.#ros2.push({
+        id: channel.id,
+        topic: channel.topic,
+        type: schema?.name ?? "",
+        text: schema !== undefined && schema.id !== 0 ? textDecoder.decode(schema.data) : undefined,
+        encoding: schema?.encoding ?? "",
+        latching: ros2Latching(channel.metadata.get("offered_qos_profiles")),
+      });
+      return;
+    }
     if (channel.messageEncoding !== "ros1") {
-      return skip(`message encoding "${channel.messageEncoding}" is not ros1`);
+      return skip(`message encoding "${channel.messageEncoding}" is neither ros1 nor cdr`);
     }
     if (schema === undefined) return skip(`schema ${channel.schemaId} is missing`);
     if (schema.encoding !== "ros1msg") {
@@ -56,6 +76,38 @@ class ChannelTable {
     this.channels.push(sourceChannel);
     this.byId.set(channel.id, sourceChannel);
   }
+
+  /**
+   * Settles the ROS 2 channels: a file is played as one ROS version, the one of its ros1
+   * channels if it has any. `sample` gives one recorded message of a channel, if it can.
+   */
+  async finish(sample: (channelId: number) => Promise<Uint8Array | undefined>): Promise<void> {
+    if (this.#ros2.length === 0) return;
+    if (this.channels.length > 0) {
+      for (const c of this.#ros2) {
+        this.skipped.push({
+          topic: c.topic,
+          reason: "a cdr (ROS 2) channel in a file with ros1 channels: play serves one ROS version",
+        });
+      }
+      return;
+    }
+    this.profile = "ros2";
+    const settled = await ros2SourceChannels(this.#ros2, sample);
+    this.channels.push(...settled.channels);
+    this.skipped.push(...settled.skipped);
+    this.notices.push(...settled.notices);
+    for (const c of settled.channels) this.byId.set(c.id, c);
+  }
+}
+
+/** The `ros_distro` rosbag2 wrote into its metadata (the `rosbag2` metadata record). */
+function distroOf(values: Iterable<string>): string | undefined {
+  for (const value of values) {
+    const distro = /^\s*ros_distro:\s*([\w-]+)\s*$/m.exec(value)?.[1];
+    if (distro !== undefined) return distro;
+  }
+  return undefined;
 }
 
 function toSourceMessage(channel: SourceChannel, message: McapTypes.Message): SourceMessage {
@@ -114,7 +166,7 @@ export async function openMcap(path: string): Promise<MessageSource> {
   }
   try {
     return indexed !== undefined
-      ? openIndexed(path, handle, indexed)
+      ? await openIndexed(path, handle, indexed)
       : await openStreamed(path, handle, handlers, indexError);
   } catch (error) {
     await handle.close();
@@ -122,11 +174,29 @@ export async function openMcap(path: string): Promise<MessageSource> {
   }
 }
 
-function openIndexed(path: string, handle: FileHandle, reader: McapIndexedReader): MessageSource {
+async function openIndexed(
+  path: string,
+  handle: FileHandle,
+  reader: McapIndexedReader,
+): Promise<MessageSource> {
   const table = new ChannelTable();
   for (const channel of reader.channelsById.values()) {
     table.add(channel, reader.schemasById.get(channel.schemaId));
   }
+  await table.finish(async (channelId) => {
+    const topic = reader.channelsById.get(channelId)!.topic;
+    for await (const message of reader.readMessages({ topics: [topic] })) {
+      if (message.channelId === channelId) return message.data;
+    }
+    return undefined;
+  });
+  const metadata: string[] = [];
+  if (table.profile === "ros2") {
+    for await (const record of reader.readMetadata({ name: "rosbag2" })) {
+      metadata.push(...record.metadata.values());
+    }
+  }
+  const distro = distroOf(metadata);
   const stats = reader.statistics;
   let messageCount: number | undefined;
   if (stats !== undefined) {
@@ -157,8 +227,11 @@ function openIndexed(path: string, handle: FileHandle, reader: McapIndexedReader
   return {
     path,
     format: "mcap",
+    profile: table.profile,
+    ...(distro !== undefined ? { distro } : {}),
     channels: table.channels,
     skippedChannels: table.skipped,
+    notices: table.notices,
     messageCount,
     startTime: stats !== undefined && !empty ? stats.messageStartTime : undefined,
     endTime: stats !== undefined && !empty ? stats.messageEndTime : undefined,
@@ -177,18 +250,36 @@ async function openStreamed(
   // find out whether the file is readable at all).
   const schemas = new Map<number, McapTypes.Schema>();
   const table = new ChannelTable();
-  let messageCount = 0;
-  let startTime: bigint | undefined;
-  let endTime: bigint | undefined;
+  // Per channel: messages, first and last time, first message (ROS 2 channels are settled after
+  // the pass, so everything is kept per channel and summed for the served ones).
+  const seen = new Map<
+    number,
+    { count: number; first: bigint; last: bigint; sample: Uint8Array }
+  >();
+  const metadata: string[] = [];
+  let readable = 0;
   let damage: string | undefined;
   try {
     for await (const record of streamRecords(path, handle, handlers)) {
       if (record.type === "Schema") schemas.set(record.id, record);
       else if (record.type === "Channel") table.add(record, schemas.get(record.schemaId));
-      else if (record.type === "Message" && table.byId.has(record.channelId)) {
-        messageCount++;
-        if (startTime === undefined || record.logTime < startTime) startTime = record.logTime;
-        if (endTime === undefined || record.logTime > endTime) endTime = record.logTime;
+      else if (record.type === "Metadata" && record.name === "rosbag2") {
+        metadata.push(...record.metadata.values());
+      } else if (record.type === "Message") {
+        readable++;
+        const s = seen.get(record.channelId);
+        if (s === undefined) {
+          seen.set(record.channelId, {
+            count: 1,
+            first: record.logTime,
+            last: record.logTime,
+            sample: record.data,
+          });
+          continue;
+        }
+        s.count++;
+        if (record.logTime < s.first) s.first = record.logTime;
+        if (record.logTime > s.last) s.last = record.logTime;
       }
     }
   } catch (error) {
@@ -201,8 +292,19 @@ async function openStreamed(
         `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,
       );
     }
-    damage = `after ${messageCount} messages: ${why}`;
+    damage = `after ${readable} messages: ${why}`;
   }
+  await table.finish((channelId) => Promise.resolve(seen.get(channelId)?.sample));
+  let messageCount = 0;
+  let startTime: bigint | undefined;
+  let endTime: bigint | undefined;
+  for (const [id, s] of seen) {
+    if (!table.byId.has(id)) continue;
+    messageCount += s.count;
+    if (startTime === undefined || s.first < startTime) startTime = s.first;
+    if (endTime === undefined || s.last > endTime) endTime = s.last;
+  }
+  const distro = distroOf(metadata);
 
   async function* messages(options?: MessageSourceReadOptions): AsyncGenerator<SourceMessage> {
     const wanted = options?.topics !== undefined ? new Set(options.topics) : undefined;
@@ -226,8 +328,11 @@ async function openStreamed(
   return {
     path,
     format: "mcap",
+    profile: table.profile,
+    ...(distro !== undefined ? { distro } : {}),
     channels: table.channels,
     skippedChannels: table.skipped,
+    notices: table.notices,
     messageCount,
     startTime,
     endTime,

@@ -1,6 +1,7 @@
 /**
- * The common shape of recorded ROS 1 data, whatever file it comes from (`.bag` or `.mcap`):
- * channels with their full schemas, and messages as raw ROS 1 bytes in time order.
+ * The common shape of recorded data, whatever file it comes from: ROS 1 (`.bag`, `.mcap` with
+ * ros1 channels) or ROS 2 (rosbag2 `.mcap` or `.db3`, or a rosbag2 folder with `metadata.yaml`):
+ * channels with their full schemas, and messages as the raw recorded bytes in time order.
  */
 
 /** One recorded stream: a bag connection or an MCAP channel. */
@@ -8,9 +9,12 @@ export interface SourceChannel {
   /** Unique within the source; messages refer to it. */
   readonly id: number;
   readonly topic: string;
-  /** `pkg/Type`, e.g. `sensor_msgs/Imu`. */
+  /** ROS 1: `pkg/Type`, e.g. `sensor_msgs/Imu`; ROS 2: `pkg/msg/Type` (`pkg/srv/X_Event`...). */
   readonly schemaName: string;
-  /** Full definition text (`gendeps --cat` form, as a bag connection or bridge carries it). */
+  /**
+   * Full definition text as a bridge carries it: ROS 1 `gendeps --cat` form; ROS 2 the root
+   * type's text then `====...` + `MSG: pkg/Type` blocks (MCAP `ros2msg`, foxglove_bridge's form).
+   */
   readonly schema: string;
   /** md5sum from the recording, when it has one. */
   readonly md5sum?: string;
@@ -27,14 +31,20 @@ export interface SourceMessage {
   readonly schema: string;
   /** Recorded receive time in nanoseconds since the epoch (bag record time, MCAP log time). */
   readonly receiveTime: bigint;
-  /** The message serialized as ROS 1 (no length prefix). */
+  /** The message as recorded: ROS 1 serialization (no length prefix) or CDR with its header. */
   readonly data: Uint8Array;
 }
 
-/** A channel of the file that cannot be served as ROS 1 (e.g. an MCAP channel in CDR). */
+/** A channel of the file that cannot be served (e.g. a message encoding that is neither ros1 nor cdr). */
 export interface SkippedChannel {
   readonly topic: string;
   readonly reason: string;
+}
+
+/** Something about a served channel the user should know (e.g. its definition was replaced). */
+export interface ChannelNotice {
+  readonly topic: string;
+  readonly message: string;
 }
 
 export interface MessageSourceReadOptions {
@@ -44,9 +54,16 @@ export interface MessageSourceReadOptions {
 
 export interface MessageSource {
   readonly path: string;
-  readonly format: "bag" | "mcap";
+  /** `rosbag2` is a folder with `metadata.yaml` (its files may be .mcap or .db3). */
+  readonly format: "bag" | "mcap" | "db3" | "rosbag2";
+  /** Which ROS the channels are for: ros1 (ROS 1 serialization) or ros2 (CDR). */
+  readonly profile: "ros1" | "ros2";
+  /** The recording's ROS distro (ROS 2: from rosbag2's metadata), when it says. */
+  readonly distro?: string;
   readonly channels: readonly SourceChannel[];
   readonly skippedChannels: readonly SkippedChannel[];
+  /** Notes about served channels (ROS 2 definitions replaced or made up), one per topic. */
+  readonly notices: readonly ChannelNotice[];
   /**
    * Number of messages in the file: from the index, or for an unindexed MCAP (an unfinished
    * recording) the messages a first pass could read.
