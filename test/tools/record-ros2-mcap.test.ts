@@ -136,11 +136,21 @@ describe("McapRecordingWriter, ros2 profile", () => {
     ]);
   });
 
-  it("ends with a rosbag2 metadata record that sums up the recording", async () => {
+  it("writes rosbag2 metadata records: at the start, and at the end summing up the recording", async () => {
     const { out } = await writeRecording("summary.mcap");
     const file = await readBack(out);
-    expect(file.metadata.map((m) => m.name)).toEqual(["rosbag2"]);
-    const record = file.metadata[0]!.metadata;
+    // As rosbag2: one record when the file is opened (the distro, no messages), one at the end.
+    expect(file.metadata.map((m) => m.name)).toEqual(["rosbag2", "rosbag2"]);
+    const opened = parseYaml(file.metadata[0]!.metadata.get("serialized_metadata")!, {
+      intAsBigInt: true,
+    }) as Record<string, unknown>;
+    expect(opened).toMatchObject({
+      message_count: 0n,
+      topics_with_message_count: [],
+      starting_time: { nanoseconds_since_epoch: (1n << 63n) - 1n },
+      ros_distro: "jazzy",
+    });
+    const record = file.metadata[1]!.metadata;
     expect(record.get("ROS_DISTRO")).toBe("jazzy");
     const bag = parseYaml(record.get("serialized_metadata")!, { intAsBigInt: true }) as Record<
       string,

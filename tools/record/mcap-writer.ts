@@ -165,6 +165,13 @@ export class McapRecordingWriter {
     });
     this.#failed = new Promise((resolve) => (this.#resolveFailed = resolve));
     this.#enqueue(() => this.#writer.start({ profile, library }));
+    // rosbag2 writes its record when it opens a file (ROS_DISTRO, no messages yet) and again when
+    // it closes it: a killed recording's `.part` keeps the distro for `--recover`.
+    if (profile === "ros2") {
+      this.#enqueue(() =>
+        this.#writer.addMetadata({ name: "rosbag2", metadata: this.#rosbag2Record() }),
+      );
+    }
     this.#flushTimer = setInterval(() => this.#flush(), flushIntervalMs);
     this.#flushTimer.unref();
   }
