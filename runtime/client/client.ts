@@ -30,7 +30,14 @@ import {
   type TextServerMessage,
 } from "./protocol.js";
 import { Publishers } from "./publishers.js";
-import { MESSAGE_ENCODING, SchemaCodecs } from "./schema-codecs.js";
+import {
+  CDR_ENCODING,
+  isRos2TypeName,
+  MESSAGE_ENCODING,
+  rosNamingHint,
+  SchemaCodecs,
+  type Wire,
+} from "./schema-codecs.js";
 import { Services } from "./services.js";
 import { Subscriptions } from "./subscriptions.js";
 import type {
@@ -327,12 +334,16 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     this.#state = "connected";
     this.#connection.markHealthy();
     const encodings = info.supportedEncodings;
-    if (encodings !== undefined && !encodings.includes(MESSAGE_ENCODING)) {
+    if (
+      encodings !== undefined &&
+      !encodings.includes(MESSAGE_ENCODING) &&
+      !encodings.includes(CDR_ENCODING)
+    ) {
       this.#report(
         new RosClientError(
           "unsupported",
           `server "${info.name}" supports encodings [${encodings.join(", ")}], ` +
-            `not "${MESSAGE_ENCODING}": it is not a ROS 1 bridge`,
+            `not "${MESSAGE_ENCODING}" (ROS 1) nor "${CDR_ENCODING}" (ROS 2): it is not a ROS bridge`,
           { url: this.url },
         ),
       );
@@ -617,12 +628,20 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (conflict !== undefined) {
       throw new RosClientError(
         "request",
-        `cannot advertise ${topic} as ${datatype}: the server has it as ${conflict.schemaName}`,
+        `cannot advertise ${topic} as ${datatype}: the server has it as ${conflict.schemaName}` +
+          rosNamingHint(datatype, conflict.schemaName),
         context,
       );
     }
+    // The type's name says which ROS it belongs to, and so what goes on the wire.
+    const wire: Wire = isRos2TypeName(datatype) ? "cdr" : "ros1";
+    const wires = this.#serverWires();
+    const naming = wires === undefined || wires.has(wire) ? undefined : wrongRosNaming(datatype);
+    if (naming !== undefined) {
+      throw new RosClientError("request", `cannot advertise ${topic}: ${naming}`, context);
+    }
     const advertised = channels.find((c) => c.schemaName === datatype && c.schema !== "")?.schema;
-    const codec = this.#ctx.codecs.forPublishing(datatype, options.definition, advertised);
+    const codec = this.#ctx.codecs.forPublishing(datatype, options.definition, advertised, wire);
     if ("error" in codec) {
       throw new RosClientError("schema", `cannot publish ${topic}: ${codec.error}`, context);
     }
@@ -728,7 +747,8 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (datatype !== ANY_TYPE && service.type !== datatype) {
       throw new RosClientError(
         "request",
-        `service ${name} has type ${service.type} on the server, called as ${datatype}`,
+        `service ${name} has type ${service.type} on the server, called as ${datatype}` +
+          rosNamingHint(datatype, service.type),
         context,
       );
     }
@@ -746,18 +766,42 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
 
   /**
    * Sets parameters; resolves with the values the server reports back. Non-integer numbers are
-   * sent as `float64` (ROS doubles); integers as ROS ints.
+   * sent as `float64` (ROS doubles); integers as ROS ints, except, on a ROS 2 bridge, for a
+   * parameter that is a double (ROS 2 refuses a change of type; the client asks the server for
+   * the types of parameters it has not seen yet). A ROS 2 bridge names parameters `/node.param`
+   * (`/talker.use_sim_time`).
    */
   setParameters(
     values: Record<string, ParameterValue>,
     options: RequestOptions = {},
   ): Promise<Record<string, ParameterValue>> {
-    return this.#parameterRequest("setParameters", { parameters: toParameters(values) }, options);
+    return this.#parameterRequest(
+      "setParameters",
+      async (deadline) => {
+        // ROS 2 parameters keep their type (a double stays a double); ROS 1 ones take any value.
+        const wires = this.#serverWires();
+        if (wires?.has("cdr") !== true || wires.has("ros1")) {
+          return { parameters: toParameters(values) };
+        }
+        // An integral number may be meant for a double: learn the types not yet known first.
+        const known = this.#parameters.knownTypes;
+        const integral = (v: ParameterValue) =>
+          typeof v === "number" || (Array.isArray(v) && v.every((e) => typeof e === "number"));
+        const unknown = Object.keys(values).filter((n) => integral(values[n]) && !known.has(n));
+        if (unknown.length > 0) {
+          const left = Math.max(0, deadline - Date.now());
+          const body = { parameterNames: unknown };
+          await this.#parameters.request("getParameters", body, deadline, left);
+        }
+        return { parameters: toParameters(values, known) };
+      },
+      options,
+    );
   }
 
   async #parameterRequest(
     op: ParameterOp,
-    body: object,
+    body: object | ((deadline: number) => Promise<object>),
     options: RequestOptions,
   ): Promise<Record<string, ParameterValue>> {
     this.#assertOpen();
@@ -776,10 +820,24 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     if (!info.capabilities.includes("parameters")) {
       throw new RosClientError("unsupported", `server "${info.name}" does not offer parameters`);
     }
-    return this.#parameters.request(op, body, deadline, timeoutMs);
+    const message = typeof body === "function" ? await body(deadline) : body;
+    return this.#parameters.request(op, message, deadline, timeoutMs);
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /**
+   * The wires the server reads and writes, from its `supportedEncodings` (a ROS 2 bridge: `cdr`,
+   * a ROS 1 bridge: `ros1`), else from its channels; undefined when nothing tells.
+   */
+  #serverWires(): Set<Wire> | undefined {
+    const wires = new Set<Wire>();
+    const encodings =
+      this.#serverInfo?.supportedEncodings ?? this.#subscriptions.channels().map((c) => c.encoding);
+    if (encodings.includes(MESSAGE_ENCODING)) wires.add("ros1");
+    if (encodings.includes(CDR_ENCODING)) wires.add("cdr");
+    return wires.size === 0 ? undefined : wires;
+  }
 
   #offers(capability: string): boolean {
     return this.#serverInfo?.capabilities.includes(capability) === true;
@@ -856,6 +914,26 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
       }),
     );
   }
+}
+
+/**
+ * Why `datatype` cannot be published to a server of `wire`: a ROS 2 bridge creates its publisher
+ * from a `pkg/msg/Type` name and a ROS 1 bridge from `pkg/Type`; the other form would fail there
+ * (and the two names stand for different TypeScript types, so they are not mapped silently).
+ */
+function wrongRosNaming(datatype: string): string {
+  const parts = datatype.split("/");
+  if (!isRos2TypeName(datatype)) {
+    const suggestion = parts.length === 2 ? ` (e.g. "${parts[0]}/msg/${parts[1]}")` : "";
+    return (
+      `the server is a ROS 2 bridge, which names types pkg/msg/Type; ${datatype} is a ROS 1 ` +
+      `name${suggestion}: use the ROS 2 type and its bindings from noros/ros2/msgs`
+    );
+  }
+  return (
+    `the server is a ROS 1 bridge, which names types pkg/Type; ${datatype} is a ROS 2 name ` +
+    `(e.g. "${parts[0]}/${parts[2]}"): use the ROS 1 type and its bindings from noros/msgs`
+  );
 }
 
 function withHint(error: Error, hint: string): Error {

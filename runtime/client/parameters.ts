@@ -18,6 +18,12 @@ export type ParameterOp = "getParameters" | "setParameters";
 export class Parameters {
   readonly #ctx: ClientContext;
   readonly #pending = new Map<string, Pending>();
+  /**
+   * The protocol type the server last reported per parameter (`float64`...). ROS 2 parameters
+   * are typed: a double set from an integral JS number must still go out as `float64`, or the
+   * node refuses the change (see `toParameters`).
+   */
+  readonly #types = new Map<string, NonNullable<Parameter["type"]>>();
   #nextId = 1;
 
   constructor(ctx: ClientContext) {
@@ -51,7 +57,16 @@ export class Parameters {
     });
   }
 
+  /** Parameter types the server reported, by name. */
+  get knownTypes(): ReadonlyMap<string, NonNullable<Parameter["type"]>> {
+    return this.#types;
+  }
+
   onValues(parameters: Parameter[], id: string | undefined): void {
+    for (const p of parameters) {
+      if (p.type !== undefined) this.#types.set(p.name, p.type);
+      else this.#types.delete(p.name);
+    }
     if (id === undefined) return; // an update for a parameter subscription; none are made
     const pending = this.#pending.get(id);
     if (pending === undefined) return; // timed out
@@ -78,15 +93,25 @@ export class Parameters {
 /**
  * Parameters as the protocol carries them. JavaScript has one number type: non-integers go out
  * as `float64` (ROS doubles), integers as ROS ints; a numeric array with any non-integer as
- * `float64_array`.
+ * `float64_array`. A parameter the server reported as `float64`/`float64_array` (`knownTypes`)
+ * keeps that type for integral values too: ROS 2 refuses to change a parameter's type, so
+ * `{ gain: 2 }` for a double parameter must be sent as the double 2.0.
  */
-export function toParameters(values: Record<string, ParameterValue>): Parameter[] {
+export function toParameters(
+  values: Record<string, ParameterValue>,
+  knownTypes: ReadonlyMap<string, NonNullable<Parameter["type"]>> = new Map(),
+): Parameter[] {
   return Object.entries(values).map(([name, value]) => {
     const parameter: Parameter = { name, value };
-    if (typeof value === "number" && !Number.isInteger(value)) parameter.type = "float64";
+    const known = knownTypes.get(name);
+    if (typeof value === "number") {
+      if (!Number.isInteger(value) || known === "float64") parameter.type = "float64";
+    }
     const numbers =
       Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "number");
-    if (numbers && value.some((v) => !Number.isInteger(v))) parameter.type = "float64_array";
+    if (numbers && (value.some((v) => !Number.isInteger(v)) || known === "float64_array")) {
+      parameter.type = "float64_array";
+    }
     return parameter;
   });
 }

@@ -234,11 +234,12 @@ function checkChannel(c: Json, path: string): Channel {
 function checkServiceSchema(s: Json, key: "request" | "response", path: string) {
   const d = object(s[key], `${path}.${key}`);
   const p = `${path}.${key}`;
+  const encoding = str(d, "encoding", p);
   return {
-    encoding: str(d, "encoding", p),
+    encoding,
     schemaName: str(d, "schemaName", p),
-    // Optional in practice although the type says otherwise; absent means the ROS 1 default.
-    schemaEncoding: optStr(d, "schemaEncoding", p) ?? "ros1msg",
+    // Optional in practice although the type says otherwise; absent means the ROS default.
+    schemaEncoding: optStr(d, "schemaEncoding", p) ?? (encoding === "cdr" ? "ros2msg" : "ros1msg"),
     schema: str(d, "schema", p),
   };
 }

@@ -8,7 +8,13 @@ import { RingBuffer } from "./bounded-queue.js";
 import type { ClientContext } from "./context.js";
 import { RosClientError } from "./errors.js";
 import { encodeMessageData } from "./protocol.js";
-import { MESSAGE_ENCODING } from "./schema-codecs.js";
+import {
+  CDR_ENCODING,
+  MESSAGE_ENCODING,
+  ROS2_SCHEMA_ENCODING,
+  SCHEMA_ENCODING,
+  wireOf,
+} from "./schema-codecs.js";
 import type { Publisher } from "./types.js";
 
 interface PublisherState {
@@ -138,15 +144,23 @@ export class Publishers {
     // The definition goes along (protocol fields `schema`/`schemaEncoding`): foxglove_bridge for
     // ROS 1 reads only the type name and ignores them, but a server that relays or records
     // client publishes (noros play, other clients' subscriptions) needs it for a custom type.
-    const channels = pending.map((p) => ({
-      id: p.channelId,
-      topic: p.topic,
-      encoding: MESSAGE_ENCODING,
-      schemaName: p.datatype,
-      ...(p.codec.definition !== ""
-        ? { schema: p.codec.definition, schemaEncoding: "ros1msg" }
-        : {}),
-    }));
+    // A ROS 2 codec publishes `cdr` with its `ros2msg` text: the ROS 2 bridge reads the type name
+    // (`pkg/msg/Type`) and the encoding, the SDK-based one also takes the schema.
+    const channels = pending.map((p) => {
+      const cdr = wireOf(p.codec) === "cdr";
+      return {
+        id: p.channelId,
+        topic: p.topic,
+        encoding: cdr ? CDR_ENCODING : MESSAGE_ENCODING,
+        schemaName: p.datatype,
+        ...(p.codec.definition !== ""
+          ? {
+              schema: p.codec.definition,
+              schemaEncoding: cdr ? ROS2_SCHEMA_ENCODING : SCHEMA_ENCODING,
+            }
+          : {}),
+      };
+    });
     if (!this.#ctx.send(JSON.stringify({ op: "advertise", channels }))) return;
     for (const publisher of pending) {
       publisher.advertised = true;

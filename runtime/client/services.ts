@@ -14,7 +14,15 @@ import {
   type Service,
   type ServiceCallResponseFrame,
 } from "./protocol.js";
-import { MESSAGE_ENCODING, unsupportedEncoding } from "./schema-codecs.js";
+import {
+  CDR_ENCODING,
+  channelFormat,
+  describeMismatch,
+  isRos2TypeName,
+  MESSAGE_ENCODING,
+  wireOf,
+  type ChannelFormat,
+} from "./schema-codecs.js";
 import type { ServiceInfo } from "./types.js";
 
 interface ServiceCodecs {
@@ -138,7 +146,9 @@ export class Services {
         );
       }
       this.#pending.set(callId, pending);
-      const frame = encodeServiceCallRequest(service.id, callId, MESSAGE_ENCODING, payload);
+      // The request goes in the wire its codec writes (a ROS 2 bridge answers in the same).
+      const encoding = wireOf(codecs.request) === "cdr" ? CDR_ENCODING : MESSAGE_ENCODING;
+      const frame = encodeServiceCallRequest(service.id, callId, encoding, payload);
       if (!this.#ctx.send(frame)) {
         this.#finish(callId);
         reject(
@@ -178,7 +188,9 @@ export class Services {
           context,
         ),
       );
-    } else if (frame.encoding !== MESSAGE_ENCODING) {
+    } else if (
+      frame.encoding !== (wireOf(pending.response) === "cdr" ? CDR_ENCODING : MESSAGE_ENCODING)
+    ) {
       pending.reject(
         new RosClientError(
           "schema",
@@ -236,21 +248,41 @@ export class Services {
   #partCodec(service: Service, which: "request" | "response"): Codec {
     const modern = service[which];
     const legacy = which === "request" ? service.requestSchema : service.responseSchema;
-    // ROS 1 names the parts `pkg/SrvRequest` and `pkg/SrvResponse` (as genpy does).
-    const datatype =
-      modern?.schemaName ?? `${service.type}${which === "request" ? "Request" : "Response"}`;
+    const ros2 = isRos2TypeName(service.type);
+    // ROS 1 names the parts `pkg/SrvRequest` (as genpy does), ROS 2 `pkg/srv/Srv_Request`.
+    const suffix = which === "request" ? "Request" : "Response";
+    const datatype = modern?.schemaName ?? `${service.type}${ros2 ? "_" : ""}${suffix}`;
     const context = { service: service.name, datatype, serviceId: service.id };
+    let format: ChannelFormat | { error: string };
     if (modern !== undefined) {
-      const unsupported = unsupportedEncoding(modern.encoding, modern.schemaEncoding);
-      if (unsupported !== undefined) {
-        throw new RosClientError(
-          "schema",
-          `cannot call ${service.name}: ${which} ${unsupported}`,
-          context,
-        );
-      }
+      format = channelFormat(modern.encoding, modern.schemaEncoding, modern.schema);
+    } else {
+      // The legacy strings say nothing of encodings: ROS 2 bridges (0.8.x) send them too, and
+      // their service types are named `pkg/srv/Type`.
+      format = ros2
+        ? { wire: "cdr", schemaEncoding: "ros2msg" }
+        : { wire: "ros1", schemaEncoding: "ros1msg" };
     }
-    const resolution = this.#ctx.codecs.resolve(datatype, modern?.schema ?? legacy ?? "");
+    if ("error" in format) {
+      throw new RosClientError(
+        "schema",
+        `cannot call ${service.name}: ${which} ${format.error}`,
+        context,
+      );
+    }
+    let definition = modern?.schema ?? legacy ?? "";
+    if (definition === "" && format.wire === "cdr") {
+      // A ROS 2 bridge sends "" both for a part without fields (std_srvs/Empty's request) and
+      // for a type it could not find. A schema object, or a definition for the other part, says
+      // the bridge found the type: then "" is a real empty type ("\n" is one with no fields).
+      const other = which === "request" ? "response" : "request";
+      const otherText =
+        service[other]?.schema ??
+        (other === "request" ? service.requestSchema : service.responseSchema) ??
+        "";
+      if (modern !== undefined || otherText !== "") definition = "\n";
+    }
+    const resolution = this.#ctx.codecs.resolve(datatype, definition, format);
     if ("error" in resolution) {
       throw new RosClientError(
         "schema",
@@ -259,16 +291,28 @@ export class Services {
       );
     }
     if (resolution.mismatch !== undefined) {
-      const { generatedMd5, advertisedMd5 } = resolution.mismatch;
+      const { generatedMd5, advertisedMd5, generatedTypeHash, advertisedTypeHash } =
+        resolution.mismatch;
+      const told = describeMismatch(resolution.mismatch);
       this.#ctx.warn({
         kind: "schema-mismatch",
         message:
-          `service ${service.name}: the server's definition of ${datatype} (md5 ${advertisedMd5}) ` +
-          `differs from the generated one (md5 ${generatedMd5}); using the server's definition`,
+          `service ${service.name}: the server's definition of ${datatype} (${told.advertised}) ` +
+          `differs from the generated one (${told.generated}); using the server's definition`,
         service: service.name,
         datatype,
         generatedMd5,
         advertisedMd5,
+        ...(generatedTypeHash !== undefined ? { generatedTypeHash } : {}),
+        ...(advertisedTypeHash !== undefined ? { advertisedTypeHash } : {}),
+      });
+    }
+    if (resolution.warning !== undefined) {
+      this.#ctx.warn({
+        kind: "schema",
+        message: `service ${service.name}: ${resolution.warning}`,
+        service: service.name,
+        datatype,
       });
     }
     return resolution.codec;

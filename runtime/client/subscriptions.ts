@@ -7,7 +7,7 @@ import type { Codec } from "../codec/types.js";
 import { ANY_TYPE, type ClientContext } from "./context.js";
 import { describeError, RosClientError } from "./errors.js";
 import { describeFrame, type Channel, type MessageDataFrame } from "./protocol.js";
-import { unsupportedEncoding } from "./schema-codecs.js";
+import { channelFormat, describeMismatch, rosNamingHint } from "./schema-codecs.js";
 import type {
   MessageCallback,
   MessageInfo,
@@ -296,7 +296,8 @@ export class Subscriptions {
         new RosClientError(
           "request",
           `topic ${state.channel.topic} has type ${advertised} on the server, but was subscribed ` +
-            `as ${subscriber.datatype}; not delivering it to that subscription`,
+            `as ${subscriber.datatype}; not delivering it to that subscription` +
+            rosNamingHint(subscriber.datatype, advertised),
           { topic: state.channel.topic, datatype: advertised, channelId: state.channel.id },
         ),
       );
@@ -309,19 +310,19 @@ export class Subscriptions {
     if (state.codec !== undefined) return state.codec;
     const { topic, schemaName, encoding, schemaEncoding, schema, id } = state.channel;
     const context = { topic, datatype: schemaName, channelId: id };
-    const unsupported = unsupportedEncoding(encoding, schemaEncoding);
-    if (unsupported !== undefined) {
+    const format = channelFormat(encoding, schemaEncoding, schema);
+    if ("error" in format) {
       this.#ctx.report(
         new RosClientError(
           "schema",
-          `cannot decode ${topic} (${schemaName}): ${unsupported}`,
+          `cannot decode ${topic} (${schemaName}): ${format.error}`,
           context,
         ),
       );
       state.codec = null;
       return null;
     }
-    const resolution = this.#ctx.codecs.resolve(schemaName, schema);
+    const resolution = this.#ctx.codecs.resolve(schemaName, schema, format);
     if ("error" in resolution) {
       this.#ctx.report(
         new RosClientError("schema", `cannot decode ${topic}: ${resolution.error}`, context),
@@ -330,17 +331,21 @@ export class Subscriptions {
       return null;
     }
     if (resolution.mismatch !== undefined) {
-      const { generatedMd5, advertisedMd5 } = resolution.mismatch;
+      const { generatedMd5, advertisedMd5, generatedTypeHash, advertisedTypeHash } =
+        resolution.mismatch;
+      const told = describeMismatch(resolution.mismatch);
       this.#ctx.warn({
         kind: "schema-mismatch",
         message:
-          `${topic}: the server's definition of ${schemaName} (md5 ${advertisedMd5}) differs from ` +
-          `the generated one (md5 ${generatedMd5}); decoding with the server's definition, so ` +
+          `${topic}: the server's definition of ${schemaName} (${told.advertised}) differs from ` +
+          `the generated one (${told.generated}); decoding with the server's definition, so ` +
           `messages may not match the generated TypeScript type`,
         topic,
         datatype: schemaName,
         generatedMd5,
         advertisedMd5,
+        ...(generatedTypeHash !== undefined ? { generatedTypeHash } : {}),
+        ...(advertisedTypeHash !== undefined ? { advertisedTypeHash } : {}),
       });
     }
     if (resolution.warning !== undefined) {

@@ -14,12 +14,18 @@ export interface RuntimeType {
 }
 
 /**
- * Names a type that is not in the generated bindings (`pkg/Type`): an explicit opt-in, since
+ * Names a type that is not in the generated bindings (`pkg/Type` for ROS 1, `pkg/msg/Type` or
+ * `pkg/srv/Type` for ROS 2): an explicit opt-in, since
  * such messages are `unknown` to the compiler. `subscribe("/x", runtimeType("my_pkg/Foo"), cb)`.
  */
 export function runtimeType(datatype: string): RuntimeType {
-  if (typeof datatype !== "string" || !/^[A-Za-z][\w]*\/[A-Za-z][\w]*$/.test(datatype)) {
-    throw new TypeError(`runtimeType(${JSON.stringify(datatype)}): expected a "pkg/Type" name`);
+  if (
+    typeof datatype !== "string" ||
+    !/^[A-Za-z][\w]*\/(?:(?:msg|srv|action)\/)?[A-Za-z][\w]*$/.test(datatype)
+  ) {
+    throw new TypeError(
+      `runtimeType(${JSON.stringify(datatype)}): expected a "pkg/Type" (ROS 1) or "pkg/msg/Type" (ROS 2) name`,
+    );
   }
   return { runtimeType: datatype };
 }
@@ -27,7 +33,8 @@ export function runtimeType(datatype: string): RuntimeType {
 /** What a generated service module exports per service (`std_srvs.SetBoolService`). */
 export interface ServiceDescriptor<Req = unknown, Res = unknown> {
   readonly datatype: string;
-  readonly md5sum: string;
+  /** ROS 1 services have one; generated ROS 2 services do not (their parts carry type hashes). */
+  readonly md5sum?: string;
   readonly request: Codec<Req>;
   readonly response: Codec<Res>;
 }

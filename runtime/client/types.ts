@@ -128,6 +128,9 @@ export interface RosClientWarning {
   /** For `schema-mismatch`: md5 of the generated codec and of the advertised definition. */
   generatedMd5?: string;
   advertisedMd5?: string;
+  /** For `schema-mismatch` on a ROS 2 bridge: the RIHS01 type hashes compared (md5s are ""). */
+  generatedTypeHash?: string;
+  advertisedTypeHash?: string;
 }
 export interface DropEvent {
   /** `publish-queue`: publishes while disconnected; `message-buffer`: a slow `messages()` loop. */
