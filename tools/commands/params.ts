@@ -62,6 +62,13 @@ export const paramsCommand = {
     try {
       if (args.action === "set") {
         const [name, text] = names as [string, string];
+        // ROS 2 parameters are typed: reading the current value first lets the client send a
+        // double as a double even when it is typed as an integer (`set /n.speed 1`).
+        if (session.ros2) {
+          await session.client.getParameters([name], options).catch((e: unknown) => {
+            throw requestProblem(e);
+          });
+        }
         const values = await session.client
           .setParameters({ [name]: parseValue(text) }, options)
           .catch((e: unknown) => {

@@ -216,8 +216,10 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
         schema: info.definition,
         ...(profile === "ros2"
           ? {
-              messageEncoding: "cdr",
-              schemaEncoding: "ros2msg",
+              // As advertised: `ros2idl` definitions stay IDL. A channel the bridge has no
+              // definition for comes with an empty encoding; its messages are still CDR.
+              messageEncoding: info.encoding || "cdr",
+              schemaEncoding: info.schemaEncoding ?? "ros2msg",
               metadata: {
                 ...ros2ChannelMetadata(info.datatype, info.definition, { latched: isLatched }),
                 ...(callerid !== "" ? { callerid } : {}),
