@@ -38,6 +38,11 @@ class ChannelTable {
   readonly #ros2: (PendingRos2Channel & { id: number })[] = [];
   profile: "ros1" | "ros2" = "ros1";
 
+  /** True while no channel was read (ROS 2 ones count before `finish()` settles them). */
+  get empty(): boolean {
+    return this.channels.length === 0 && this.skipped.length === 0 && this.#ros2.length === 0;
+  }
+
   add(channel: McapTypes.Channel, schema: McapTypes.Schema | undefined): void {
     if (this.#seen.has(channel.id)) return;
     this.#seen.add(channel.id);
@@ -286,7 +291,7 @@ async function openStreamed(
     const why = error instanceof SourceError ? error.reason : errorMessage(error);
     // A file that streams to its last complete record is still usable; report the damage when
     // messages are read, not here. Only a file with nothing readable is rejected at open.
-    if (table.channels.length === 0 && table.skipped.length === 0) {
+    if (table.empty) {
       throw new SourceError(
         path,
         `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,
