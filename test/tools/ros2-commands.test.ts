@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { StringCodec } from "../../generated-ros2/std_msgs.js";
 import { TFMessageCodec } from "../../generated-ros2/tf2_msgs.js";
 import { main } from "../../tools/cli.js";
+import { openMessageSource } from "../../tools/sources/index.js";
 import {
   Ros2BridgeServer,
   referenceCdrReader,
@@ -57,6 +58,30 @@ async function readMcap(file: string) {
     };
   } finally {
     await handle.close();
+  }
+}
+
+/** Messages readable so far from an unfinished recording (0 before its first chunk). */
+async function partMessages(file: string): Promise<number> {
+  let count = 0;
+  try {
+    const source = await openMessageSource(file);
+    try {
+      for await (const _ of source.messages()) count++;
+    } finally {
+      await source.close();
+    }
+  } catch {
+    // Nothing readable yet.
+  }
+  return count;
+}
+
+async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -145,6 +170,47 @@ describe.each<Ros2BridgeFlavor>(["0.8", "sdk"])("noros on a ROS 2 bridge (%s)", 
     expect(summary.metadata.get("ROS_DISTRO")).toBe(distro);
     expect(summary.metadata.get("serialized_metadata")).toContain(`ros_distro: ${distro || '""'}`);
     expect(summary.metadata.get("serialized_metadata")).toMatch(/^message_count: 4$/m);
+  });
+
+  it("record goes on after the bridge restarts, and marks --latched topics latched", async () => {
+    const out = path.join(tmp.dir, `${flavor}-restart.mcap`);
+    const stop = new AbortController();
+    const recording = noros(
+      ["record", "-o", out, "--url", server.url, "--latched", "/map", "/chatter", "/map"],
+      stop.signal,
+    );
+    const map = server.addTopic("/map", STRING);
+    await server.waitFor(
+      () => server.subscribed.has(chatter) && server.subscribed.has(map),
+      "the recorder to subscribe",
+    );
+    const sent = [
+      server.publishMessage(map, { data: "the map" }, 1_000n),
+      server.publishMessage(chatter, { data: "before" }, 2_000n),
+    ];
+    // Once they are on disk, restart "the bridge" on the same port.
+    await until("2 messages in the .part", async () => (await partMessages(`${out}.part`)) >= 2);
+    const port = server.port;
+    await server.close();
+    server = await Ros2BridgeServer.start({ flavor, distro: "jazzy", port });
+    const again = server.addTopic("/chatter", STRING);
+    await server.waitFor(
+      () => server.subscribed.has(again),
+      "the recorder to subscribe again",
+      15000,
+    );
+    sent.push(server.publishMessage(again, { data: "after" }, 3_000n));
+    await until("3 messages in the .part", async () => (await partMessages(`${out}.part`)) >= 3);
+    stop.abort();
+    const run = await recording;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("reconnected");
+    const file = await readMcap(out);
+    expect(file.messages.map((m) => Buffer.from(m.data))).toEqual(sent.map((b) => Buffer.from(b)));
+    const offered = (topic: string) =>
+      file.channels.find((c) => c.topic === topic)!.metadata.get("offered_qos_profiles");
+    expect(offered("/map")).toMatch(/^ {2}durability: 1$/m);
+    expect(offered("/chatter")).toBe("");
   });
 
   it("record refuses to replace a recording without --force, as for ROS 1", async () => {
