@@ -1,6 +1,6 @@
 /**
  * `RosClient`: typed subscribe / publish / services / parameters over the Foxglove WebSocket
- * protocol, as foxglove_bridge (ROS 1) speaks it.
+ * protocol, as foxglove_bridge speaks it for ROS 1 (`ros1`) and ROS 2 (`cdr`; docs/ros2-bridge.md).
  *
  * State that the server owns (channel ids, service ids, subscriptions, client channels) lives only
  * as long as one socket; what the user asked for (subscriptions, publishers) lives in the client
@@ -555,7 +555,10 @@ export class RosClient extends TypedEmitter<RosClientEvents> {
     return this.#subscriptions.add(resolveName(topic), datatype, undefined, cb);
   }
 
-  /** Like `subscribe`, without decoding: the ROS 1 serialized bytes (e.g. to record a bag). */
+  /**
+   * Like `subscribe`, without decoding: the serialized bytes as the bridge sent them (ROS 1, or
+   * CDR with its encapsulation header from a ROS 2 bridge), e.g. to record a bag.
+   */
   subscribeRaw(topic: string, datatype: string, callback: RawMessageCallback): Subscription {
     this.#assertOpen();
     return this.#subscriptions.add(resolveName(topic), datatype, callback, undefined);

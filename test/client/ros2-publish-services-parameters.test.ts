@@ -14,6 +14,7 @@ import {
   Ros2BridgeServer,
   type Ros2BridgeFlavor,
 } from "../helpers/ros2-bridge-server.js";
+import { BridgeServer } from "./helpers/bridge-server.js";
 import { newClient, until, type Recorded } from "./helpers/harness.js";
 
 const TWIST_TYPE = "geometry_msgs/msg/Twist";
@@ -208,5 +209,21 @@ describe.each<Ros2BridgeFlavor>(["0.8", "sdk"])("ROS 2 bridge (%s)", (flavor) =>
       expect(last.services.size).toBe(0);
       watch.unsubscribe();
     });
+  });
+});
+
+describe("a ROS 2 type on a ROS 1 bridge", () => {
+  it("advertise refuses it, naming the ROS 1 type", async () => {
+    const ros1 = await BridgeServer.start();
+    const { client } = newClient(ros1.url);
+    try {
+      await expect(client.advertise("/cmd_vel", TWIST_TYPE)).rejects.toThrow(
+        'cannot advertise /cmd_vel: the server is a ROS 1 bridge, which names types pkg/Type; geometry_msgs/msg/Twist is a ROS 2 name (e.g. "geometry_msgs/Twist")',
+      );
+      expect(ros1.clientChannels.size).toBe(0);
+    } finally {
+      await client.close();
+      await ros1.close();
+    }
   });
 });
