@@ -28,7 +28,12 @@ const ranges = { ...repo.devDependencies, ...repo.dependencies };
 
 const PACKAGES = {
   noros: { dirs: ["runtime", "generated", "generated-ros2"], bin: false, cjsTypes: true },
-  "noros-gen": { dirs: ["runtime", "generated", "generator", "tools"], bin: true, cjsTypes: false },
+  // generated-ros2: `noros play` serves the standard ROS 2 definitions where a recording has none.
+  "noros-gen": {
+    dirs: ["runtime", "generated", "generated-ros2", "generator", "tools"],
+    bin: true,
+    cjsTypes: false,
+  },
 };
 
 function fill(deps, name) {

@@ -6,10 +6,11 @@
  * installed one) serving the golden edge.bag; CommonJS `require` works too. The tarballs hold
  * only what they should.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { sharedRos2BagsDir } from "../helpers/env.js";
 import { readJsonl, GOLDEN_DIR } from "../helpers/golden.js";
 import { assemblePackages, REPO, VERSION } from "./helpers.js";
 
@@ -208,6 +209,27 @@ await client.close();
       play.kill("SIGINT");
     }
   }, 180_000);
+
+  // sql.js (with its .wasm) and fzstd come with the installed noros-gen: nothing compiled or
+  // downloaded at install, yet .db3 files and zstd chunks play.
+  (sharedRos2BagsDir() !== undefined ? it : it.skip)(
+    "play ROS 2 recordings (.db3, zstd .mcap) with the installed noros",
+    () => {
+      for (const [file, count] of [
+        ["ros2__rosbag2__talker.db3", 20],
+        ["ros2__rosbag2__talker.mcap", 20],
+      ] as const) {
+        const child = spawnSync(
+          path.join(project, "node_modules", ".bin", "noros"),
+          ["play", path.join(sharedRos2BagsDir()!, file), "--port", "0", "--now", "--rate", "0"],
+          { cwd: project, encoding: "utf8", timeout: 60_000 },
+        );
+        expect(child.stderr).toContain(`noros play: finished: ${count} messages played\n`);
+        expect(child.status).toBe(0);
+      }
+    },
+    120_000,
+  );
 
   it("resolve every export, and their declarations type-check for ESM and CommonJS consumers", async () => {
     const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");

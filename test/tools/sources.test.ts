@@ -140,14 +140,16 @@ describe("errors for files that are not recordings", () => {
   });
 
   it("rejects a directory, an empty file and a text file", async () => {
-    await expect(openMessageSource(tmp.dir)).rejects.toThrow(`${tmp.dir}: not a file`);
+    await expect(openMessageSource(tmp.dir)).rejects.toThrow(
+      `${tmp.dir}: a folder without metadata.yaml: not a rosbag2 bag folder`,
+    );
     const empty = path.join(tmp.dir, "empty.bag");
     writeFileSync(empty, "");
     await expect(openMessageSource(empty)).rejects.toThrow(`${empty}: file is empty`);
     const text = path.join(tmp.dir, "notes.mcap");
     writeFileSync(text, "just some notes\n");
     await expect(openMessageSource(text)).rejects.toThrow(
-      `${text}: not a ROS bag (v2.0) or MCAP file`,
+      `${text}: not a ROS bag (v2.0), MCAP, rosbag2 SQLite file or bag folder`,
     );
   });
 

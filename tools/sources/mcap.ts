@@ -38,9 +38,9 @@ class ChannelTable {
   readonly #ros2: (PendingRos2Channel & { id: number })[] = [];
   profile: "ros1" | "ros2" = "ros1";
 
-  /** True while no channel was read (ROS 2 ones count before `finish()` settles them). */
-  get empty(): boolean {
-    return this.channels.length === 0 && this.skipped.length === 0 && this.#ros2.length === 0;
+  /** Channel records seen so far (ROS 2 ones are settled later). */
+  get seen(): number {
+    return this.#seen.size;
   }
 
   add(channel: McapTypes.Channel, schema: McapTypes.Schema | undefined): void {
@@ -291,7 +291,7 @@ async function openStreamed(
     const why = error instanceof SourceError ? error.reason : errorMessage(error);
     // A file that streams to its last complete record is still usable; report the damage when
     // messages are read, not here. Only a file with nothing readable is rejected at open.
-    if (table.empty) {
+    if (table.seen === 0) {
       throw new SourceError(
         path,
         `not a readable MCAP file (${errorMessage(indexError)}; streaming: ${why})`,

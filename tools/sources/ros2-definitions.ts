@@ -173,6 +173,8 @@ interface Checked {
   /** Why the text should not be trusted (it may still be the best there is). */
   readonly doubt?: string;
   readonly fromStandard: readonly string[];
+  /** Set when the stored text had to be rebuilt from its blocks to parse. */
+  readonly rebuiltNote?: string;
 }
 
 /** Compiles `text` as `schemaName` and decodes `sample` with it; throws what is wrong. */
@@ -209,15 +211,30 @@ async function checkRecorded(
   const built = fromServiceText(rootKey, text);
   const blocks = splitBlocks(rootKey, built ?? text);
   let fromStandard: string[];
+  const before = blocks.size;
+  let added = false;
   try {
     fromStandard = await completeBlocks(blocks);
+    added = blocks.size !== before;
   } catch (error) {
     return { fail: `its stored definition does not parse (${firstLine(errorMessage(error))})` };
   }
-  const schema = joinBlocks(blocks);
+  // Served as stored unless something had to be built or added (the bridge sends the text as
+  // its cache wrote it; so does rosbag2). Old rosbag2 repeats `MSG:` blocks, which noros's
+  // parser refuses: such a text is served with each block once.
+  const rebuilt = joinBlocks(blocks);
+  let schema = built === undefined && !added ? text : rebuilt;
+  let rebuiltNote: string | undefined;
   let doubt: string | undefined;
   try {
-    doubt = check(schemaName, schema, recorded.sample);
+    try {
+      doubt = check(schemaName, schema, recorded.sample);
+    } catch (error) {
+      if (schema === rebuilt) throw error;
+      doubt = check(schemaName, rebuilt, recorded.sample);
+      rebuiltNote = `its stored definition does not parse as is (${firstLine(errorMessage(error))}); serving it with each MSG block once`;
+      schema = rebuilt;
+    }
   } catch (error) {
     return { fail: `its stored definition does not parse (${firstLine(errorMessage(error))})` };
   }
@@ -228,6 +245,7 @@ async function checkRecorded(
   return {
     schema,
     fromStandard,
+    ...(rebuiltNote !== undefined ? { rebuiltNote } : {}),
     ...(doubt !== undefined ? { doubt } : {}),
   };
 }
@@ -255,6 +273,7 @@ export async function resolveRos2Definition(recorded: RecordedRos2Type): Promise
         `stored definition is the raw .srv text; serving the ${schemaName} definition built from it`,
       );
     }
+    if (good.rebuiltNote !== undefined) notes.push(good.rebuiltNote);
     if (good.fromStandard.length > 0) {
       notes.push(
         `definitions of ${good.fromStandard.join(", ")} taken from the standard ROS 2 set`,
