@@ -337,6 +337,36 @@ describe.each<Ros2BridgeFlavor>(["0.8", "sdk"])("noros on a ROS 2 bridge (%s)", 
     expect(decoded.pose.orientation.w).toBe(1);
   });
 
+  it('pub --rate stamps "auto" anew for each message, as ros2 topic pub does', async () => {
+    const run = await noros([
+      "pub",
+      "/goal",
+      POSE,
+      "{header: auto}",
+      "-r",
+      "20",
+      "-n",
+      "3",
+      "--delay",
+      "0",
+      "--url",
+      server.url,
+    ]);
+    expect(run.code).toBe(0);
+    await server.waitFor(() => server.published.length === 3, "3 messages");
+    const read = referenceCdrReader(ros2Definition(POSE));
+    const stamps = server.published.map((m) => {
+      const { sec, nanosec } = (
+        read(m.data) as { header: { stamp: { sec: number; nanosec: number } } }
+      ).header.stamp;
+      return sec * 1e9 + nanosec;
+    });
+    // The third is sent 100 ms after the first at the earliest (a loaded machine sends later).
+    expect(stamps[1]!).toBeGreaterThanOrEqual(stamps[0]!);
+    expect(stamps[2]!).toBeGreaterThanOrEqual(stamps[1]!);
+    expect(stamps[2]! - stamps[0]!).toBeGreaterThanOrEqual(90e6);
+  });
+
   it("pub rejects a wrong field with the ROS 2 type and field path", async () => {
     const run = await noros([
       "pub",

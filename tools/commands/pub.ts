@@ -74,7 +74,8 @@ export const pubCommand = {
           "Without --once or --rate the message is published once and the topic stays advertised " +
           "until Ctrl-C. On a ROS 2 bridge the message is what ros2 topic pub takes: fields left out " +
           "get their default value, else zero; builtin_interfaces/Time is {sec, nanosec} or " +
-          '"now", a std_msgs/Header may be "auto" (stamp now).',
+          '"now", a std_msgs/Header may be "auto" (stamp now); with --rate each message is stamped ' +
+          "when it is sent, as ros2 topic pub does.",
       ),
   async run(args: PubArgs, io: CliIO): Promise<number> {
     checkTopicName(args.topic);
@@ -93,7 +94,8 @@ export const pubCommand = {
       // A ROS 2 bridge names types pkg/msg/Type; ros2 topic pub also takes pkg/Type.
       const type = session.ros2 ? ros2MessageTypeName(args.type) : args.type;
       const { definition } = await definitionForPublishing(session, args.topic, type);
-      const message = buildMessage(input, schemaFromDefinition(type, definition));
+      const schema = schemaFromDefinition(type, definition);
+      const message = buildMessage(input, schema);
       const publisher = await session.client
         .advertise(args.topic, runtimeType(type), { definition })
         .catch((e: unknown) => {
@@ -101,7 +103,8 @@ export const pubCommand = {
         });
       const publish = () => {
         try {
-          publisher.publish(message);
+          // ros2 topic pub stamps "now" and "auto" anew for each message it publishes.
+          publisher.publish(session.ros2 ? buildMessage(input, schema) : message);
         } catch (error) {
           if (error instanceof EncodeError) throw new UserError(error.message);
           throw requestProblem(error);
