@@ -213,6 +213,31 @@ describe.each<Ros2BridgeFlavor>(["0.8", "sdk"])("noros on a ROS 2 bridge (%s)", 
     expect(offered("/chatter")).toBe("");
   });
 
+  it("record keeps an IDL definition as ros2idl (no type hash: it is not .msg text)", async () => {
+    const idl = [
+      "=".repeat(80),
+      "IDL: my_pkg/msg/Reading",
+      "module my_pkg { module msg { struct Reading { double value; }; }; };",
+    ].join("\n");
+    const reading = server.addTopic("/reading", "my_pkg/msg/Reading", {
+      definition: idl,
+      schemaEncoding: "ros2idl",
+    });
+    const out = path.join(tmp.dir, `${flavor}-idl.mcap`);
+    const recording = noros(["record", "-o", out, "--url", server.url, "--limit", "1", "/reading"]);
+    await server.waitFor(() => server.subscribed.has(reading), "the recorder to subscribe");
+    // A float64 in CDR: the encapsulation header, then 8 bytes.
+    const bytes = new Uint8Array([0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0x3f]);
+    server.publish(reading, bytes, 5n);
+    expect((await recording).code).toBe(0);
+    const file = await readMcap(out);
+    expect(file.schemas.map((s) => [s.name, s.encoding, new TextDecoder().decode(s.data)])).toEqual(
+      [["my_pkg/msg/Reading", "ros2idl", idl]],
+    );
+    expect(file.channels[0]!.metadata.get("topic_type_hash")).toBe("");
+    expect(file.messages.map((m) => Buffer.from(m.data))).toEqual([Buffer.from(bytes)]);
+  });
+
   it("record refuses to replace a recording without --force, as for ROS 1", async () => {
     const out = path.join(tmp.dir, `${flavor}-exists.mcap`);
     writeFileSync(out, "keep me");
