@@ -139,6 +139,10 @@ export class Subscriptions {
           datatype: channel.schemaName,
           definition: channel.schema,
           channelId: channel.id,
+          encoding: channel.encoding,
+          ...(channel.schemaEncoding !== undefined
+            ? { schemaEncoding: channel.schemaEncoding }
+            : {}),
         },
         subscriptionId: undefined,
         subscribers: [],

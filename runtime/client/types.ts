@@ -39,6 +39,10 @@ export interface MessageInfo {
   definition: string;
   /** The server's channel id (it changes when the bridge restarts). */
   channelId: number;
+  /** The channel's message encoding as advertised (`ros1`, `cdr`; "" when the server had no definition). */
+  encoding?: string;
+  /** The channel's schema encoding as advertised (`ros2msg`, `ros2idl`; absent from ROS 1 bridges). */
+  schemaEncoding?: string;
 }
 
 export type MessageCallback<T> = (msg: T, receiveTimeNs: bigint, info: MessageInfo) => void;

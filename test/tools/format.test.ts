@@ -14,6 +14,8 @@ import {
   parseMessageText,
   schemaFromDefinition,
 } from "../../tools/format/message-input.js";
+import { PoseStampedCodec } from "../../generated-ros2/geometry_msgs.js";
+import { StringCodec } from "../../generated-ros2/std_msgs.js";
 import { ROS_PYTHON, describeIf, hasPython, rosEnv } from "../helpers/env.js";
 
 const TWIST =
@@ -180,6 +182,106 @@ describe("typed-in message mistakes", () => {
       t: { sec: 7, nsec: 9 },
       d: { sec: 0, nsec: 0 },
     });
+  });
+});
+
+describe("typed-in ROS 2 messages (ros2 topic pub's YAML)", () => {
+  const build = (type: string, definition: string, text: string) =>
+    buildMessage(parseMessageText(text), schemaFromDefinition(type, definition), {
+      now: () => ({ sec: 7, nsec: 9 }),
+    });
+  const fails = (type: string, definition: string, text: string) => {
+    try {
+      build(type, definition, text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(MessageInputError);
+      return (error as Error).message;
+    }
+    throw new Error("no error");
+  };
+
+  it("builds standard messages that the CDR codec encodes as given", () => {
+    const message = build(
+      "geometry_msgs/msg/PoseStamped",
+      PoseStampedCodec.definition,
+      "{header: {stamp: {sec: 3, nanosec: 4}, frame_id: map}, pose: {position: {x: 1.5}}}",
+    );
+    const codec = compileCodec("geometry_msgs/msg/PoseStamped", PoseStampedCodec.definition, {
+      encoding: "cdr",
+    });
+    expect(codec.decode(codec.encode(message))).toEqual({
+      header: { stamp: { sec: 3, nanosec: 4 }, frame_id: "map" },
+      pose: {
+        position: { x: 1.5, y: 0, z: 0 },
+        orientation: { x: 0, y: 0, z: 0, w: 1 },
+      },
+    });
+    expect(build("std_msgs/msg/String", StringCodec.definition, "{data: hi}")).toEqual({
+      data: "hi",
+    });
+  });
+
+  it('expands "now" in a Time and "auto" in a Header, as ros2 topic pub does', () => {
+    expect(
+      build("geometry_msgs/msg/PoseStamped", PoseStampedCodec.definition, "{header: auto}").header,
+    ).toEqual({ stamp: { sec: 7, nanosec: 9 }, frame_id: "" });
+    expect(
+      build(
+        "geometry_msgs/msg/PoseStamped",
+        PoseStampedCodec.definition,
+        "{header: {stamp: now, frame_id: odom}}",
+      ).header,
+    ).toEqual({ stamp: { sec: 7, nanosec: 9 }, frame_id: "odom" });
+  });
+
+  const DEFAULTS = [
+    'int32 x 5\nstring s "hi"\nint64 big 9007199254740993\nint8[] a [1, -2]',
+    "byte b\nchar c\nstring<=3 short\nint16[<=2] few\nwstring w",
+  ].join("\n");
+
+  it("fills left-out fields with the definition's defaults, else zero", () => {
+    expect(build("pkg/msg/D", DEFAULTS, "{}")).toEqual({
+      x: 5,
+      s: "hi",
+      big: 9007199254740993n,
+      a: [1, -2],
+      b: 0,
+      c: 0,
+      short: "",
+      few: [],
+      w: "",
+    });
+    expect(build("pkg/msg/D", DEFAULTS, "{x: 1, a: [], b: 255, c: 200}")).toMatchObject({
+      x: 1,
+      a: [],
+      b: 255,
+      c: 200,
+    });
+  });
+
+  it("names ROS 2 types and checks rosidl's ranges and bounds", () => {
+    expect(
+      fails(
+        "geometry_msgs/msg/PoseStamped",
+        PoseStampedCodec.definition,
+        "{header: {stamp: {nsec: 1}}}",
+      ),
+    ).toBe(
+      'geometry_msgs/msg/PoseStamped: header.stamp: no field "nsec" in builtin_interfaces/msg/Time (fields: sec, nanosec)',
+    );
+    expect(fails("pkg/msg/D", DEFAULTS, "{b: -1}")).toBe(
+      "pkg/msg/D: b: -1 is out of range for uint8 [0, 255]",
+    );
+    expect(fails("pkg/msg/D", DEFAULTS, "{short: abcd}")).toBe(
+      "pkg/msg/D: short: 4 bytes is longer than string<=3 allows",
+    );
+    expect(fails("pkg/msg/D", DEFAULTS, "{few: [1, 2, 3]}")).toBe(
+      "pkg/msg/D: few: expected at most 2 elements (int16[<=2]), got 3",
+    );
+    // "now" and "auto" are ROS 2 keywords only where ros2 topic pub takes them.
+    expect(fails("pkg/msg/D", DEFAULTS, "{x: now}")).toBe(
+      'pkg/msg/D: x: expected an integer (int32), got "now"',
+    );
   });
 });
 

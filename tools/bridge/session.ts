@@ -35,6 +35,28 @@ export function globalName(name: string): string {
   }
 }
 
+/**
+ * A ROS 2 parameter name as the ROS 2 bridge names parameters: `/node.param` (the node's fully
+ * qualified name, a dot, the parameter's name, which may hold dots and slashes itself). A name
+ * without a leading slash is taken from the root namespace (`talker.x` is `/talker.x`).
+ */
+export function ros2ParameterName(name: string): string {
+  const dot = name.indexOf(".");
+  if (dot <= 0 || dot === name.length - 1 || (name.startsWith("/") && dot === 1)) {
+    throw new UserError(
+      `"${name}" is not a ROS 2 parameter name: the ROS 2 bridge names parameters /node.parameter (e.g. /talker.use_sim_time)`,
+      2,
+    );
+  }
+  return name.startsWith("/") ? name : `/${name}`;
+}
+
+/** `std_msgs/String` as ROS 2 names it (`std_msgs/msg/String`), as `ros2 topic pub` accepts both. */
+export function ros2MessageTypeName(type: string): string {
+  const parts = type.split("/");
+  return parts.length === 2 ? `${parts[0]}/msg/${parts[1]}` : type;
+}
+
 export function connectionProblem(url: string, error: unknown): UserError {
   const text = errorMessage(error);
   const hint = "is foxglove_bridge (or `noros play`) running there?";
@@ -89,6 +111,15 @@ export class Session {
       throw connectionProblem(url, error);
     }
     return session;
+  }
+
+  /**
+   * True when the server is a ROS 2 bridge: it offers the `cdr` encoding and not `ros1`
+   * (foxglove_bridge for ROS 2 announces `cdr` and sometimes `json`).
+   */
+  get ros2(): boolean {
+    const encodings = this.client.serverInfo?.supportedEncodings ?? [];
+    return encodings.includes("cdr") && !encodings.includes("ros1");
   }
 
   /** Calls `listener` once if the connection is lost (not after `close()`). */

@@ -5,7 +5,12 @@ import { EncodeError } from "../../runtime/codec/types.js";
 import { Session, requestProblem } from "../bridge/session.js";
 import { UserError } from "../errors.js";
 import { formatJson } from "../format/json.js";
-import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
+import {
+  buildMessage,
+  isRos2TypeName,
+  parseMessageText,
+  schemaFromDefinition,
+} from "../format/message-input.js";
 import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 
 interface CallArgs extends BridgeArgs {
@@ -48,10 +53,11 @@ export const callCommand = {
       if (service.request === undefined) {
         throw new UserError(`the bridge advertises ${args.service} without a request definition`);
       }
-      const request = buildMessage(
-        input,
-        schemaFromDefinition(`${service.type}Request`, service.request),
-      );
+      // ROS 1 names the request type pkg/SrvRequest, ROS 2 pkg/srv/Srv_Request.
+      const requestType = isRos2TypeName(service.type)
+        ? `${service.type}_Request`
+        : `${service.type}Request`;
+      const request = buildMessage(input, schemaFromDefinition(requestType, service.request));
       let response: unknown;
       try {
         response = await session.client.callService(args.service, "*", request, {

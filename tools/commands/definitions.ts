@@ -7,17 +7,25 @@ import { findCodec, registerCodecs } from "../../runtime/codec/registry.js";
 import { globalName, type Session } from "../bridge/session.js";
 import { UserError } from "../errors.js";
 
-let generatedLoaded: Promise<void> | undefined;
+import { isRos2TypeName } from "../format/message-input.js";
+
+const generatedLoaded: { ros1?: Promise<void>; ros2?: Promise<void> } = {};
 
 /**
- * Registers the generated standard message codecs for lookup by name. Imported only when a
- * command needs them: the standard set is large.
+ * Registers the generated standard message codecs (ROS 1, or ROS 2 ones named `pkg/msg/Type`)
+ * for lookup by name. Imported only when a command needs them: the standard sets are large.
  */
-export function loadGeneratedCodecs(): Promise<void> {
-  generatedLoaded ??= import("../../generated/index.js").then(({ codecs }) =>
+export function loadGeneratedCodecs(kind: "ros1" | "ros2" = "ros1"): Promise<void> {
+  if (kind === "ros2") {
+    generatedLoaded.ros2 ??= import("../../generated-ros2/index.js").then(({ codecs }) =>
+      registerCodecs(codecs),
+    );
+    return generatedLoaded.ros2;
+  }
+  generatedLoaded.ros1 ??= import("../../generated/index.js").then(({ codecs }) =>
     registerCodecs(codecs),
   );
-  return generatedLoaded;
+  return generatedLoaded.ros1;
 }
 
 export interface FoundDefinition {
@@ -44,7 +52,7 @@ export async function definitionForPublishing(
   const fromBridge = advertised?.schema || session.schemaFor(type);
   if (fromBridge !== undefined && fromBridge !== "")
     return { definition: fromBridge, from: "bridge" };
-  await loadGeneratedCodecs();
+  await loadGeneratedCodecs(isRos2TypeName(type) ? "ros2" : "ros1");
   const generated = findCodec(type);
   if (generated !== undefined) return { definition: generated.definition, from: "generated" };
   throw new UserError(

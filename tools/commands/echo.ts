@@ -5,7 +5,7 @@ import { Session } from "../bridge/session.js";
 import { UserError } from "../errors.js";
 import { checkFieldPath, parseFieldPath, selectField, type FieldPath } from "../format/fields.js";
 import { formatJson } from "../format/json.js";
-import { schemaFromDefinition } from "../format/message-input.js";
+import { isRos2TypeName, schemaFromDefinition } from "../format/message-input.js";
 import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 import { loadGeneratedCodecs } from "./definitions.js";
 
@@ -72,7 +72,8 @@ export const echoCommand = {
       const topic = await session.topic(args.topic, args.timeout * 1000);
       // No advertised definition (the bridge lacks the type, or it has no fields, e.g.
       // std_msgs/Empty): decoding needs the generated codec.
-      if (topic.schema === "") await loadGeneratedCodecs();
+      if (topic.schema === "")
+        await loadGeneratedCodecs(isRos2TypeName(topic.schemaName) ? "ros2" : "ros1");
       if (paths.length > 0 && topic.schema !== "") {
         const schema = schemaFromDefinition(topic.schemaName, topic.schema);
         for (const path of paths) checkFieldPath(path, schema.root, schema.resolve);

@@ -3,7 +3,7 @@ import type { Argv } from "yargs";
 import { parse as parseYaml } from "yaml";
 
 import type { ParameterValue } from "../../runtime/client/index.js";
-import { Session, globalName, requestProblem } from "../bridge/session.js";
+import { Session, globalName, requestProblem, ros2ParameterName } from "../bridge/session.js";
 import { UserError, errorMessage } from "../errors.js";
 import { formatJson } from "../format/json.js";
 import { line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
@@ -37,6 +37,7 @@ export const paramsCommand = {
       .example("$0 params get", "every parameter, as one JSON object")
       .example("$0 params get /rosdistro", "one value")
       .example("$0 params set /max_speed 0.5", "VALUE is YAML: 0.5, true, hello, [1, 2], {a: 1}")
+      .example("$0 params get /talker.use_sim_time", "on a ROS 2 bridge: /node.parameter")
       .epilog(
         "get prints the value of a single name, otherwise an object keyed by name; a name the " +
           "server does not have is an error. set prints the value the server reports back.",
@@ -46,13 +47,28 @@ export const paramsCommand = {
     if (args.action === "set" && given.length !== 2) {
       throw new UserError(`params set takes NAME VALUE, got ${given.length} argument(s)`);
     }
-    // Names resolve as rosparam resolves them: `rosdistro` is `/rosdistro`.
-    const names = given.map((n, i) => (args.action === "set" && i === 1 ? n : globalName(n)));
     const session = await Session.open(args.url, { connectTimeoutMs: args.timeout * 1000 });
+    // Names resolve as rosparam resolves them (`rosdistro` is `/rosdistro`); a ROS 2 bridge names
+    // parameters /node.param (`talker.x` is `/talker.x`).
+    const resolve = session.ros2 ? ros2ParameterName : globalName;
+    let names: string[];
+    try {
+      names = given.map((n, i) => (args.action === "set" && i === 1 ? n : resolve(n)));
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
     const options = { timeoutMs: args.timeout * 1000 };
     try {
       if (args.action === "set") {
         const [name, text] = names as [string, string];
+        // ROS 2 parameters are typed: reading the current value first lets the client send a
+        // double as a double even when it is typed as an integer (`set /n.speed 1`).
+        if (session.ros2) {
+          await session.client.getParameters([name], options).catch((e: unknown) => {
+            throw requestProblem(e);
+          });
+        }
         const values = await session.client
           .setParameters({ [name]: parseValue(text) }, options)
           .catch((e: unknown) => {

@@ -3,7 +3,7 @@ import type { Argv } from "yargs";
 
 import { runtimeType } from "../../runtime/client/type-refs.js";
 import { EncodeError } from "../../runtime/codec/types.js";
-import { Session, requestProblem } from "../bridge/session.js";
+import { Session, requestProblem, ros2MessageTypeName } from "../bridge/session.js";
 import { UserError } from "../errors.js";
 import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
 import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
@@ -26,7 +26,10 @@ export const pubCommand = {
   builder: (yargs: Argv, env: CliIO["env"]) =>
     withBridgeOptions(yargs, env)
       .positional("topic", { type: "string", describe: "topic name" })
-      .positional("type", { type: "string", describe: "message type, e.g. geometry_msgs/Twist" })
+      .positional("type", {
+        type: "string",
+        describe: "message type, e.g. geometry_msgs/Twist (ROS 2: geometry_msgs/msg/Twist)",
+      })
       .positional("message", {
         type: "string",
         describe: "the message as YAML or JSON; fields left out are zero (default: all zero)",
@@ -60,12 +63,19 @@ export const pubCommand = {
         "$0 pub /stamp std_msgs/Header '{stamp: now, frame_id: map}' --once",
         '"now" fills a time with the current time',
       )
+      .example(
+        "$0 pub /chatter std_msgs/msg/String '{data: hi}' --once",
+        "on a ROS 2 bridge: ROS 2 type names and YAML as ros2 topic pub takes it",
+      )
       .epilog(
         "The message has the shape rostopic pub takes: nested mappings by field name. As with " +
           'rostopic, fields left out are zero (0, false, "", empty arrays, zero time). Times are ' +
           '{sec, nsec}, seconds, or "now"; int64 beyond 2^53 as digits; NaN/Infinity as strings. ' +
           "Without --once or --rate the message is published once and the topic stays advertised " +
-          "until Ctrl-C.",
+          "until Ctrl-C. On a ROS 2 bridge the message is what ros2 topic pub takes: fields left out " +
+          "get their default value, else zero; builtin_interfaces/Time is {sec, nanosec} or " +
+          '"now", a std_msgs/Header may be "auto" (stamp now); with --rate each message is stamped ' +
+          "when it is sent, as ros2 topic pub does.",
       ),
   async run(args: PubArgs, io: CliIO): Promise<number> {
     checkTopicName(args.topic);
@@ -81,16 +91,20 @@ export const pubCommand = {
 
     const session = await Session.open(args.url, { connectTimeoutMs: args.timeout * 1000 });
     try {
-      const { definition } = await definitionForPublishing(session, args.topic, args.type);
-      const message = buildMessage(input, schemaFromDefinition(args.type, definition));
+      // A ROS 2 bridge names types pkg/msg/Type; ros2 topic pub also takes pkg/Type.
+      const type = session.ros2 ? ros2MessageTypeName(args.type) : args.type;
+      const { definition } = await definitionForPublishing(session, args.topic, type);
+      const schema = schemaFromDefinition(type, definition);
+      const message = buildMessage(input, schema);
       const publisher = await session.client
-        .advertise(args.topic, runtimeType(args.type), { definition })
+        .advertise(args.topic, runtimeType(type), { definition })
         .catch((e: unknown) => {
           throw requestProblem(e);
         });
       const publish = () => {
         try {
-          publisher.publish(message);
+          // ros2 topic pub stamps "now" and "auto" anew for each message it publishes.
+          publisher.publish(session.ros2 ? buildMessage(input, schema) : message);
         } catch (error) {
           if (error instanceof EncodeError) throw new UserError(error.message);
           throw requestProblem(error);
@@ -106,7 +120,7 @@ export const pubCommand = {
       await delay(args.delay * 1000, stop.signal);
       if (!stop.signal.aborted) {
         if (args.rate !== undefined) {
-          line(io.stderr, `noros pub: publishing ${args.type} on ${args.topic} at ${args.rate} Hz`);
+          line(io.stderr, `noros pub: publishing ${type} on ${args.topic} at ${args.rate} Hz`);
           const period = 1000 / args.rate;
           const start = performance.now();
           for (

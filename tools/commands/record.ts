@@ -77,7 +77,9 @@ export const recordCommand = {
       .example("$0 record -o map.mcap -f --latched /map", "overwrite map.mcap; /map is latched")
       .epilog(
         "The file is written as <output>.part and renamed when finished, so <output> is always " +
-          "complete (ros1 profile: readable by Foxglove, the mcap CLI and Python readers). Ctrl-C " +
+          "complete (ros1 profile from a ROS 1 bridge: readable by Foxglove, the mcap CLI and Python " +
+          "readers; ros2 profile from a ROS 2 bridge, with rosbag2's metadata: readable by ros2 bag " +
+          "and Foxglove; /tf_static and --latched topics as transient-local offers). Ctrl-C " +
           "finishes the file with every message received. A lost connection is retried and the " +
           "recording goes on after a bridge restart, unless --no-reconnect. An existing <output> is " +
           "never replaced without --force. Messages reach the disk within 1 s: a killed recording " +

@@ -12,22 +12,56 @@
  * - floats as numbers, `.nan`/`.inf` (YAML) or the strings "NaN", "Infinity", "-Infinity";
  * - time/duration as `{sec, nsec}` (or rostopic's `{secs, nsecs}`), as seconds (`1.5`), or, for
  *   time, the string "now" (the current wall-clock time).
+ *
+ * ROS 2 types (`pkg/msg/Type`, read with rosidl's syntax) take what `ros2 topic pub` takes:
+ * fields left out get the definition's default value (`int32 x 5`), else zero, as rosidl's
+ * message constructors do; `builtin_interfaces/Time` and `Duration` are ordinary messages
+ * (`{sec, nanosec}`), a Time may be "now" and a `std_msgs/Header` "auto" (stamp now, empty
+ * frame_id); `byte` and `char` are 0..255; bounded strings (`string<=N`, in UTF-8 bytes) and
+ * sequences (`T[<=N]`) are checked against their bounds.
  */
 import { parse as parseYaml } from "yaml";
 
 import type { Time } from "../../runtime/codec/types.js";
 import { parseFullDefinition } from "../../runtime/schema/full-text.js";
 import type { ResolvedField, ResolvedType } from "../../runtime/schema/model.js";
+import { parseRos2FullDefinition } from "../../runtime/schema/ros2-full-text.js";
 import { UserError, errorMessage } from "../errors.js";
 
 /** A message type with every type it refers to, resolved. */
 export interface MessageSchema {
   readonly root: ResolvedType;
   resolve(typeName: string): ResolvedType;
+  /** True for a ROS 2 (rosidl) type. */
+  readonly ros2?: boolean;
+  /** The name users know a type by (ROS 2: `pkg/msg/Type` for the internal `pkg/Type`). */
+  displayName?(typeName: string): string;
 }
 
-export function schemaFromDefinition(typeName: string, definition: string): MessageSchema {
+/** `pkg/msg/Type`, `pkg/srv/X_Request`, `pkg/action/X_Goal`...: a ROS 2 type name. */
+export function isRos2TypeName(typeName: string): boolean {
+  return typeName.split("/").length === 3;
+}
+
+/**
+ * The schema of `typeName` from its full definition text: read as ROS 2 (rosidl) when the name
+ * is a ROS 2 one (`pkg/msg/Type`) or `ros2` says so, else as ROS 1.
+ */
+export function schemaFromDefinition(
+  typeName: string,
+  definition: string,
+  { ros2 = isRos2TypeName(typeName) }: { ros2?: boolean } = {},
+): MessageSchema {
   try {
+    if (ros2) {
+      const { types, root, fullNames } = parseRos2FullDefinition(typeName, definition);
+      return {
+        root: types.resolve(root),
+        resolve: (name) => types.resolve(name),
+        ros2: true,
+        displayName: (name) => fullNames.get(name) ?? name,
+      };
+    }
     const { types } = parseFullDefinition(typeName, definition);
     const root = types.resolve(typeName);
     return { root, resolve: (name) => types.resolve(name) };
@@ -112,25 +146,46 @@ function wallClock(): Time {
   return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1_000_000 };
 }
 
+/** ROS 2 types that take a keyword, as `ros2 topic pub` expands them. */
+const ROS2_TIME = "builtin_interfaces/Time";
+const ROS2_HEADER = "std_msgs/Header";
+const utf8 = new TextEncoder();
+
 class Builder {
   constructor(
     private readonly schema: MessageSchema,
     private readonly now: () => Time,
   ) {}
 
+  name(type: ResolvedType): string {
+    return this.schema.displayName?.(type.spec.fullName) ?? type.spec.fullName;
+  }
+
   fail(path: string, reason: string): never {
-    throw new MessageInputError(this.schema.root.spec.fullName, path, reason);
+    throw new MessageInputError(this.name(this.schema.root), path, reason);
+  }
+
+  /** ROS 2's "now" (a Time) and "auto" (a Header); undefined for anything else. */
+  ros2Keyword(type: ResolvedType, input: unknown): Record<string, unknown> | undefined {
+    if (this.schema.ros2 !== true || typeof input !== "string") return undefined;
+    const now = () => {
+      const { sec, nsec } = this.now();
+      return { sec, nanosec: nsec };
+    };
+    if (type.spec.fullName === ROS2_TIME && input === "now") return now();
+    if (type.spec.fullName === ROS2_HEADER && input === "auto")
+      return { stamp: now(), frame_id: "" };
+    return undefined;
   }
 
   message(type: ResolvedType, input: unknown, path: string): Record<string, unknown> {
+    const keyword = this.ros2Keyword(type, input);
+    if (keyword !== undefined) return keyword;
     if (input === undefined || input === null) input = {};
     if (!isMapping(input)) {
       if (path === "" && type.fields.length === 1) input = { [type.fields[0]!.name]: input };
       else
-        this.fail(
-          path,
-          `expected a mapping of ${type.spec.fullName} fields, got ${describe(input)}`,
-        );
+        this.fail(path, `expected a mapping of ${this.name(type)} fields, got ${describe(input)}`);
     }
     const given = input as Record<string, unknown>;
     const names = new Set(type.fields.map((f) => f.name));
@@ -138,15 +193,20 @@ class Builder {
       if (!names.has(key)) {
         this.fail(
           path,
-          `no field "${key}" in ${type.spec.fullName} (fields: ${[...names].join(", ") || "none"})`,
+          `no field "${key}" in ${this.name(type)} (fields: ${[...names].join(", ") || "none"})`,
         );
       }
     }
     const out: Record<string, unknown> = {};
     for (const field of type.fields) {
+      let value = given[field.name];
+      // ROS 2 fields left out take the definition's default value, as rosidl constructors do.
+      if (value === undefined && this.schema.ros2 === true) {
+        value = type.spec.fields.find((f) => f.name === field.name)?.defaultValue;
+      }
       out[field.name] = this.field(
         field,
-        given[field.name],
+        value,
         path === "" ? field.name : `${path}.${field.name}`,
       );
     }
@@ -155,6 +215,12 @@ class Builder {
 
   field(field: ResolvedField, input: unknown, path: string): unknown {
     if (!field.isArray) return this.element(field, input, path);
+    if (Array.isArray(input) && field.arrayBound !== undefined && input.length > field.arrayBound) {
+      this.fail(
+        path,
+        `expected at most ${field.arrayBound} elements (${field.typeText}), got ${input.length}`,
+      );
+    }
     if (input === undefined || input === null) {
       return Array.from({ length: field.arrayLength ?? 0 }, (_, i) =>
         this.element(field, undefined, `${path}[${i}]`),
@@ -182,13 +248,24 @@ class Builder {
       if (input === 0 || input === 1) return input === 1;
       return this.fail(path, `expected true or false, got ${describe(input)}`);
     }
-    if (type === "string") {
+    if (type === "string" || type === "wstring") {
       if (input === undefined) return "";
-      if (typeof input === "string") return input;
-      return this.fail(
-        path,
-        `expected a string, got ${describe(input)} (quote it to make it a string)`,
-      );
+      if (typeof input !== "string") {
+        return this.fail(
+          path,
+          `expected a string, got ${describe(input)} (quote it to make it a string)`,
+        );
+      }
+      const bound = field.stringBound;
+      if (bound !== undefined) {
+        // rosidl bounds a string in bytes (UTF-8) and a wstring in characters.
+        const size = type === "string" ? utf8.encode(input).length : input.length;
+        if (size > bound) {
+          const unit = type === "string" ? "bytes" : "characters";
+          this.fail(path, `${size} ${unit} is longer than ${field.typeText} allows`);
+        }
+      }
+      return input;
     }
     if (type === "float32" || type === "float64") {
       if (input === undefined) return 0;

@@ -1,7 +1,9 @@
 /**
- * Writes ROS 1 messages with their schemas to an MCAP file (profile `ros1`, schema encoding
+ * Writes ROS messages with their schemas to an MCAP file: profile `ros1` (schema encoding
  * `ros1msg`, message encoding `ros1`), readable by Foxglove, the `mcap` CLI and the Python
- * `mcap`/`rosbags` readers.
+ * `mcap`/`rosbags` readers; or profile `ros2` (schema encoding `ros2msg`/`ros2idl`, message
+ * encoding `cdr`) with what rosbag2's MCAP plugin writes besides (see rosbag2-metadata.ts: the
+ * `rosbag2` metadata record, written at `finish()`), readable by `ros2 bag` and Foxglove.
  *
  * The file is written as `<path>.part` and renamed to `<path>` only when `finish()` completed the
  * summary and index, so `<path>` is always a whole file. If the process dies first (SIGKILL, OOM
@@ -17,15 +19,44 @@ import { access, open, rename, stat, type FileHandle } from "node:fs/promises";
 import * as nodePath from "node:path";
 
 import { UserError, errorMessage } from "../errors.js";
+import { rosbag2MetadataRecord, type Rosbag2Topic } from "./rosbag2-metadata.js";
+
+export type RecordingProfile = "ros1" | "ros2";
 
 export interface RecordedChannel {
   readonly topic: string;
-  /** `pkg/Type`. */
+  /** `pkg/Type` (ROS 1) or `pkg/msg/Type` (ROS 2). */
   readonly schemaName: string;
   /** Full definition text (as the bridge advertises it). */
   readonly schema: string;
-  /** Extra MCAP channel metadata, e.g. `{ md5sum, callerid, latching: "1" }`. */
+  /** Message encoding: `ros1` (default) or `cdr`. */
+  readonly messageEncoding?: string;
+  /** Schema encoding: `ros1msg` (default), `ros2msg` or `ros2idl`. */
+  readonly schemaEncoding?: string;
+  /**
+   * Extra MCAP channel metadata, e.g. `{ md5sum, callerid, latching: "1" }` (ROS 1) or
+   * `{ offered_qos_profiles, topic_type_hash }` (ROS 2).
+   */
   readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export interface WriterOptions {
+  flushIntervalMs?: number;
+  /** The unfinished file's name (default `<path>.part`). */
+  partPath?: string;
+  /** The MCAP profile (default `ros1`); `ros2` also writes rosbag2's metadata record. */
+  profile?: RecordingProfile;
+  /** ROS_DISTRO for the `rosbag2` metadata record (profile `ros2`). */
+  rosDistro?: string;
+}
+
+/** What the `rosbag2` record says of one channel (counted per topic at the end). */
+interface ChannelSummary {
+  readonly topic: string;
+  readonly type: string;
+  readonly serializationFormat: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  messages: number;
 }
 
 export interface WriterStats {
@@ -99,6 +130,11 @@ export class McapRecordingWriter {
   #fed = 0;
   #onDisk = 0;
   #finished = false;
+  readonly #profile: RecordingProfile;
+  readonly #rosDistro: string;
+  readonly #channelSummaries = new Map<number, ChannelSummary>();
+  #startTime: bigint | undefined;
+  #endTime: bigint | undefined;
   readonly #threshold = new ChunkThreshold();
   /**
    * The newest message is held back from McapWriter: the timer then hands it over with a flush
@@ -115,8 +151,12 @@ export class McapRecordingWriter {
     library: string,
     flushIntervalMs: number,
     partPath: string,
+    profile: RecordingProfile,
+    rosDistro: string,
   ) {
     this.partPath = partPath;
+    this.#profile = profile;
+    this.#rosDistro = rosDistro;
     this.#handle = handle;
     this.#writable = new FileHandleWritable(handle);
     this.#writer = new McapWriter({
@@ -124,7 +164,14 @@ export class McapRecordingWriter {
       chunkSize: this.#threshold as unknown as number,
     });
     this.#failed = new Promise((resolve) => (this.#resolveFailed = resolve));
-    this.#enqueue(() => this.#writer.start({ profile: "ros1", library }));
+    this.#enqueue(() => this.#writer.start({ profile, library }));
+    // rosbag2 writes its record when it opens a file (ROS_DISTRO, no messages yet) and again when
+    // it closes it: a killed recording's `.part` keeps the distro for `--recover`.
+    if (profile === "ros2") {
+      this.#enqueue(() =>
+        this.#writer.addMetadata({ name: "rosbag2", metadata: this.#rosbag2Record() }),
+      );
+    }
     this.#flushTimer = setInterval(() => this.#flush(), flushIntervalMs);
     this.#flushTimer.unref();
   }
@@ -139,11 +186,9 @@ export class McapRecordingWriter {
     {
       flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS,
       partPath = `${path}.part`,
-    }: {
-      flushIntervalMs?: number;
-      /** The unfinished file's name (default `<path>.part`). */
-      partPath?: string;
-    } = {},
+      profile = "ros1",
+      rosDistro = "",
+    }: WriterOptions = {},
   ): Promise<McapRecordingWriter> {
     let handle: FileHandle;
     try {
@@ -151,7 +196,15 @@ export class McapRecordingWriter {
     } catch (error) {
       throw new UserError(`cannot create ${partPath}: ${errorMessage(error)}`);
     }
-    const writer = new McapRecordingWriter(path, handle, library, flushIntervalMs, partPath);
+    const writer = new McapRecordingWriter(
+      path,
+      handle,
+      library,
+      flushIntervalMs,
+      partPath,
+      profile,
+      rosDistro,
+    );
     await writer.#tail;
     if (writer.#failure !== undefined) {
       clearInterval(writer.#flushTimer);
@@ -176,13 +229,15 @@ export class McapRecordingWriter {
 
   /** Registers a channel (and its schema, once per distinct name and text); returns its id. */
   addChannel(channel: RecordedChannel): Promise<number> {
-    const key = `${channel.schemaName}\n${channel.schema}`;
+    const schemaEncoding = channel.schemaEncoding ?? "ros1msg";
+    const messageEncoding = channel.messageEncoding ?? "ros1";
+    const key = `${schemaEncoding}\n${channel.schemaName}\n${channel.schema}`;
     let schemaId = this.#schemas.get(key);
     if (schemaId === undefined) {
       schemaId = this.#enqueue(() =>
         this.#writer.registerSchema({
           name: channel.schemaName,
-          encoding: "ros1msg",
+          encoding: schemaEncoding,
           data: textEncoder.encode(channel.schema),
         }),
       );
@@ -190,14 +245,23 @@ export class McapRecordingWriter {
       this.#schemas.set(key, schemaId);
     }
     const id = schemaId;
-    const channelId = this.#enqueue(async () =>
-      this.#writer.registerChannel({
+    const metadata = channel.metadata ?? {};
+    const channelId = this.#enqueue(async () => {
+      const registered = await this.#writer.registerChannel({
         topic: channel.topic,
         schemaId: await id,
-        messageEncoding: "ros1",
-        metadata: new Map(Object.entries(channel.metadata ?? {})),
-      }),
-    );
+        messageEncoding,
+        metadata: new Map(Object.entries(metadata)),
+      });
+      this.#channelSummaries.set(registered, {
+        topic: channel.topic,
+        type: channel.schemaName,
+        serializationFormat: messageEncoding,
+        metadata,
+        messages: 0,
+      });
+      return registered;
+    });
     // A failed registration is reported by finish(); callers may only hand the promise on.
     channelId.catch(() => undefined);
     return channelId;
@@ -244,6 +308,11 @@ export class McapRecordingWriter {
         this.#threshold.flushNext = false;
       }
       this.#fed++;
+      const summary = this.#channelSummaries.get(channelId);
+      if (summary !== undefined) summary.messages++;
+      if (this.#startTime === undefined || receiveTime < this.#startTime)
+        this.#startTime = receiveTime;
+      if (this.#endTime === undefined || receiveTime > this.#endTime) this.#endTime = receiveTime;
       // A chunk was written: every message handed over so far is in the file.
       if (this.#writable.position() !== before) this.#onDisk = this.#fed;
     }).catch(() => {
@@ -264,6 +333,11 @@ export class McapRecordingWriter {
     try {
       if (this.#held !== undefined) this.#feed(this.#held, false);
       this.#held = undefined;
+      if (this.#profile === "ros2") {
+        await this.#enqueue(() =>
+          this.#writer.addMetadata({ name: "rosbag2", metadata: this.#rosbag2Record() }),
+        );
+      }
       await this.#enqueue(() => this.#writer.end());
       if (this.#failure !== undefined) throw this.#failure;
       this.#onDisk = this.#fed;
@@ -281,6 +355,31 @@ export class McapRecordingWriter {
       );
     }
     return this.stats();
+  }
+
+  /** rosbag2's summary of the recording: one topic per name, as rosbag2 keeps topics. */
+  #rosbag2Record(): Map<string, string> {
+    const topics = new Map<string, Rosbag2Topic>();
+    for (const channel of this.#channelSummaries.values()) {
+      const known = topics.get(channel.topic);
+      topics.set(channel.topic, {
+        name: channel.topic,
+        type: known?.type ?? channel.type,
+        serializationFormat: known?.serializationFormat ?? channel.serializationFormat,
+        offeredQosProfiles:
+          known?.offeredQosProfiles ?? channel.metadata.offered_qos_profiles ?? "",
+        typeHash: known?.typeHash ?? channel.metadata.topic_type_hash ?? "",
+        messageCount: (known?.messageCount ?? 0) + channel.messages,
+      });
+    }
+    return rosbag2MetadataRecord({
+      file: nodePath.basename(this.path),
+      topics: [...topics.values()],
+      messageCount: this.#fed,
+      startTime: this.#startTime,
+      endTime: this.#endTime,
+      rosDistro: this.#rosDistro,
+    });
   }
 
   /** Stops writing after a failure: closes the file, leaving the `.part` as it is. */

@@ -3,6 +3,11 @@
  * every received message with its schema to MCAP. Recording needs no codecs: the bytes are stored
  * exactly as the bridge sent them and the definition text exactly as it advertised it.
  *
+ * A ROS 1 bridge gives a `ros1` profile file (channels carry `callerid` and `latching`); a ROS 2
+ * bridge (it offers `cdr`, not `ros1`) a `ros2` one as rosbag2 writes it (`cdr` channels with
+ * `offered_qos_profiles` and `topic_type_hash`, the `rosbag2` metadata record with the bridge's
+ * ROS_DISTRO; see rosbag2-metadata.ts), with `callerid` kept for `noros play`.
+ *
  * A lost connection does not end the recording by default: the client reconnects with backoff
  * and subscribes again (a bridge restart costs only the messages sent while it was down).
  *
@@ -24,8 +29,9 @@ import {
 import { normalizeBridgeUrl } from "../bridge/connection.js";
 import { connectionProblem, globalName } from "../bridge/session.js";
 import { UserError } from "../errors.js";
-import { McapRecordingWriter, checkOutputPath } from "./mcap-writer.js";
+import { McapRecordingWriter, checkOutputPath, type RecordingProfile } from "./mcap-writer.js";
 import { TopicPublishers } from "./publishers.js";
+import { ros2ChannelMetadata } from "./rosbag2-metadata.js";
 
 export interface RecordProgress {
   readonly messages: number;
@@ -139,14 +145,18 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
   const reconnect = options.reconnect ?? true;
   const client = new RosClient(url, { reconnect });
   await firstConnection(client, url, options.connectTimeoutMs ?? 5000);
+  const serverInfo = client.serverInfo;
+  const encodings = serverInfo?.supportedEncodings ?? [];
+  const profile: RecordingProfile =
+    encodings.includes("cdr") && !encodings.includes("ros1") ? "ros2" : "ros1";
   let writer: McapRecordingWriter;
   try {
     const flush = options.flushIntervalMs;
-    writer = await McapRecordingWriter.create(
-      options.out,
-      undefined,
-      flush !== undefined ? { flushIntervalMs: flush } : {},
-    );
+    writer = await McapRecordingWriter.create(options.out, undefined, {
+      profile,
+      rosDistro: serverInfo?.metadata?.ROS_DISTRO ?? "",
+      ...(flush !== undefined ? { flushIntervalMs: flush } : {}),
+    });
   } catch (error) {
     await client.close();
     throw error;
@@ -199,14 +209,28 @@ export async function record(options: RecordOptions): Promise<RecordResult> {
       }
       // callerid lists every publisher, comma-separated (ROS names have no commas).
       const callerid = publishers?.of(info.topic).join(",") ?? "";
+      const isLatched = latched.has(info.topic);
       channel = writer.addChannel({
         topic: info.topic,
         schemaName: info.datatype,
         schema: info.definition,
-        metadata: {
-          ...(callerid !== "" ? { callerid } : {}),
-          ...(latched.has(info.topic) ? { latching: "1" } : {}),
-        },
+        ...(profile === "ros2"
+          ? {
+              // As advertised: `ros2idl` definitions stay IDL. A channel the bridge has no
+              // definition for comes with an empty encoding; its messages are still CDR.
+              messageEncoding: info.encoding || "cdr",
+              schemaEncoding: info.schemaEncoding ?? "ros2msg",
+              metadata: {
+                ...ros2ChannelMetadata(info.datatype, info.definition, { latched: isLatched }),
+                ...(callerid !== "" ? { callerid } : {}),
+              },
+            }
+          : {
+              metadata: {
+                ...(callerid !== "" ? { callerid } : {}),
+                ...(isLatched ? { latching: "1" } : {}),
+              },
+            }),
       });
       mcapChannels.set(key, channel);
       options.onChannel?.(info);

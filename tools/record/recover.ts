@@ -9,7 +9,8 @@ import { unlink } from "node:fs/promises";
 
 import { UserError } from "../errors.js";
 import { openMessageSource, type SourceChannel } from "../sources/index.js";
-import { McapRecordingWriter } from "./mcap-writer.js";
+import { McapRecordingWriter, type RecordedChannel } from "./mcap-writer.js";
+import { ros2ChannelMetadata } from "./rosbag2-metadata.js";
 
 export interface RecoverResult {
   /** The whole file written. */
@@ -26,12 +27,26 @@ export function recoveredName(partPath: string): string {
   return base.endsWith(".mcap") ? base : `${base}.mcap`;
 }
 
-function channelMetadata(channel: SourceChannel): Record<string, string> {
+/** The channel as the recording wrote it (ROS 2: with rosbag2's metadata, made again). */
+function recordedChannel(channel: SourceChannel, profile: "ros1" | "ros2"): RecordedChannel {
+  const base = { topic: channel.topic, schemaName: channel.schemaName, schema: channel.schema };
+  const callerid = channel.callerid !== undefined ? { callerid: channel.callerid } : {};
+  if (profile === "ros2") {
+    return {
+      ...base,
+      messageEncoding: "cdr",
+      schemaEncoding: "ros2msg",
+      metadata: {
+        ...ros2ChannelMetadata(channel.schemaName, channel.schema, { latched: channel.latching }),
+        ...callerid,
+      },
+    };
+  }
   const metadata: Record<string, string> = {};
   if (channel.md5sum !== undefined) metadata.md5sum = channel.md5sum;
-  if (channel.callerid !== undefined) metadata.callerid = channel.callerid;
+  Object.assign(metadata, callerid);
   if (channel.latching) metadata.latching = "1";
-  return metadata;
+  return { ...base, metadata };
 }
 
 /**
@@ -54,23 +69,18 @@ export async function recoverRecording(partPath: string, out?: string): Promise<
   const topics = new Set<string>();
   try {
     if (source.format !== "mcap") {
-      throw new UserError(`cannot recover ${partPath}: it is a ROS bag, not an MCAP recording`);
+      const what = source.format === "bag" ? "a ROS bag" : "a rosbag2 SQLite bag or folder";
+      throw new UserError(`cannot recover ${partPath}: it is ${what}, not an MCAP recording`);
     }
     // Not `<target>.part`: that is usually the file being read.
     writer = await McapRecordingWriter.create(target, "noros record --recover", {
       partPath: `${target}.recovering`,
+      profile: source.profile,
+      rosDistro: source.distro ?? "",
     });
     const channels = new Map<number, Promise<number>>();
     for (const channel of source.channels) {
-      channels.set(
-        channel.id,
-        writer.addChannel({
-          topic: channel.topic,
-          schemaName: channel.schemaName,
-          schema: channel.schema,
-          metadata: channelMetadata(channel),
-        }),
-      );
+      channels.set(channel.id, writer.addChannel(recordedChannel(channel, source.profile)));
     }
     damage = source.damage;
     for await (const message of source.messages()) {
