@@ -70,7 +70,7 @@ export const playCommand = {
       .example("$0 play run.mcap --loop --rate 2", "replay forever at twice the recorded speed")
       .example(
         "$0 play old_bag.db3 --msgs ~/ws/src",
-        "serve a ROS 2 recording without stored definitions, with those of a workspace",
+        "a ROS 2 recording without definitions, with a workspace's",
       )
       .example(
         "$0 play run.bag --port 0 --rate 0",
