@@ -28,6 +28,12 @@ export interface ServiceInfo {
   response: string;
   /** ROS 2: the service's `RIHS01_` hash (of its request, response and event together). */
   typeHash?: string;
+  /**
+   * ROS 2: rosidl's name of the service (`pkg/srv/X`, `pkg/action/X_SendGoal`). Its key
+   * (`fullName`, `pkg/X`) may also be a message's: test_msgs has `msg/BasicTypes` and
+   * `srv/BasicTypes`.
+   */
+  rosName?: string;
 }
 
 /** A ROS 2 action (`pkg/X` key) and its `RIHS01_` hash. */
@@ -244,7 +250,7 @@ export function emitPackageModule(input: ModuleInput): string {
       docs: [
         ros2 === undefined
           ? `Service ${s.fullName}: its md5 and the codecs of its request and response.`
-          : `Service ${ros2.fullName(s.fullName)}: its type hash and the codecs of its request, response and event.`,
+          : `Service ${s.rosName ?? ros2.fullName(s.fullName)}: its type hash and the codecs of its request, response and event.`,
       ],
       isExported: true,
       declarationKind: VariableDeclarationKind.Const,
@@ -254,7 +260,7 @@ export function emitPackageModule(input: ModuleInput): string {
           initializer:
             ros2 === undefined
               ? `{ datatype: ${JSON.stringify(s.fullName)}, md5sum: ${JSON.stringify(s.md5sum)}, request: ${req.codec}, response: ${res.codec} } as const`
-              : `{ datatype: ${JSON.stringify(ros2.fullName(s.fullName))}, typeHash: ${JSON.stringify(s.typeHash)}, request: ${req.codec}, response: ${res.codec}, event: ${own.type(`${s.fullName}_Event`).codec} } as const`,
+              : `{ datatype: ${JSON.stringify(s.rosName ?? ros2.fullName(s.fullName))}, typeHash: ${JSON.stringify(s.typeHash)}, request: ${req.codec}, response: ${res.codec}, event: ${own.type(`${s.fullName}_Event`).codec} } as const`,
         },
       ],
     });
@@ -289,7 +295,9 @@ export function emitPackageModule(input: ModuleInput): string {
           w.write("{").newLine();
           w.indent(() => {
             for (const s of services)
-              w.writeLine(`${JSON.stringify(datatype(s.fullName))}: ${own.service(s.fullName)},`);
+              w.writeLine(
+                `${JSON.stringify(s.rosName ?? datatype(s.fullName))}: ${own.service(s.fullName)},`,
+              );
           });
           w.write("} as const");
         },
@@ -316,7 +324,7 @@ export function emitPackageModule(input: ModuleInput): string {
         kind: StructureKind.Interface,
         name: "ServiceTypeMap",
         properties: services.map((s) => ({
-          name: JSON.stringify(datatype(s.fullName)),
+          name: JSON.stringify(s.rosName ?? datatype(s.fullName)),
           type: `{ request: ${own.type(s.request).name}; response: ${own.type(s.response).name} }`,
         })),
       },

@@ -252,9 +252,12 @@ export function generateRos2(
   const { types, own } = loaded;
   const serviceKeys = [...loaded.serviceKeys];
   const actionKeys = [...loaded.actionKeys];
-  // One name per key, service names last, as this generator has always looked them up (a
-  // message and a service of the same name in one package share their key).
-  const fullNames = new Map([...loaded.fullNames, ...loaded.serviceNames]);
+  // Types and services are named apart: a message and a service of the same name in one package
+  // share their key `pkg/X` (test_msgs: msg/BasicTypes and srv/BasicTypes).
+  const { fullNames, serviceNames } = loaded;
+  // A bridge's services are named in `fullNames` (no type of theirs shares the key).
+  const serviceName = (key: string) =>
+    serviceNames.get(key) ?? fullNames.get(key) ?? key.replace("/", "/srv/");
   const resolved = types.resolveAll([...own].sort(), problems);
   // Everything the emitted code touches, standard types included (for sizes and flattening).
   const all = new Map(resolved);
@@ -303,6 +306,7 @@ export function generateRos2(
     response: `${key}_Response`,
     md5sum: "",
     typeHash: ros2InterfaceHash(types, key, "srv", fullName),
+    rosName: serviceName(key),
   }));
   const actions: ActionInfo[] = actionKeys.sort().map((key) => ({
     fullName: key,
@@ -343,7 +347,7 @@ export function generateRos2(
         .sort()
         .map((t) => [fullName(t), `${packageOf(t)}.${namesOf(packageOf(t)).type(t).codec}`]),
       services: services.map((s) => [
-        fullName(s.fullName),
+        serviceName(s.fullName),
         `${packageOf(s.fullName)}.${namesOf(packageOf(s.fullName)).service(s.fullName)}`,
       ]),
       topics,

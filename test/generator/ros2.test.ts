@@ -65,6 +65,26 @@ describe("noros-gen over ROS 2 packages", () => {
     ]);
   });
 
+  it("names a message and a service of the same name apart (test_msgs: msg/ and srv/BasicTypes)", () => {
+    const fixture = path.join(root, "test", "fixtures", "ros2-msgs");
+    const files = generate({ inputs: [fixture], ros2: true }).files;
+    const module = loadGeneratedModule(files, "test_msgs.ts") as {
+      codecs: Record<string, Codec<unknown>>;
+      services: Record<string, { datatype: string; typeHash: string }>;
+    };
+    const message = module.codecs["test_msgs/msg/BasicTypes"];
+    expect(message?.datatype).toBe("test_msgs/msg/BasicTypes");
+    expect(Object.keys(module.codecs)).not.toContain("test_msgs/srv/BasicTypes");
+    // The message's hash is the one of its own text under its msg name, not one computed under
+    // the service's name.
+    const text = readFileSync(path.join(fixture, "test_msgs", "msg", "BasicTypes.msg"), "utf8");
+    expect(message!.typeHash).toBe(
+      compileCodec("test_msgs/msg/BasicTypes", text, { encoding: "cdr" }).typeHash,
+    );
+    expect(module.services["test_msgs/srv/BasicTypes"]?.datatype).toBe("test_msgs/srv/BasicTypes");
+    expect(module.services["test_msgs/srv/BasicTypes"]?.typeHash).toMatch(/^RIHS01_[0-9a-f]{64}$/);
+  });
+
   it("generates codecs that write what compileCodec writes for the same text", () => {
     const corners = codecs["demo_interfaces/msg/Corners"]!;
     const msg = {
