@@ -5,7 +5,12 @@ import { runtimeType } from "../../runtime/client/type-refs.js";
 import { EncodeError } from "../../runtime/codec/types.js";
 import { Session, requestProblem, ros2MessageTypeName } from "../bridge/session.js";
 import { UserError } from "../errors.js";
-import { buildMessage, parseMessageText, schemaFromDefinition } from "../format/message-input.js";
+import {
+  buildMessage,
+  parseMessageText,
+  ros2msgText,
+  schemaFromDefinition,
+} from "../format/message-input.js";
 import { aborted, delay, line, withBridgeOptions, type BridgeArgs, type CliIO } from "./common.js";
 import { checkTopicName } from "../topic-name.js";
 import { definitionForPublishing } from "./definitions.js";
@@ -93,7 +98,11 @@ export const pubCommand = {
     try {
       // A ROS 2 bridge names types pkg/msg/Type; ros2 topic pub also takes pkg/Type.
       const type = session.ros2 ? ros2MessageTypeName(args.type) : args.type;
-      const { definition } = await definitionForPublishing(session, args.topic, type);
+      const advertised = await definitionForPublishing(session, args.topic, type);
+      // A type the bridge describes in IDL is published with its ros2msg text.
+      const definition = session.ros2
+        ? ros2msgText(type, advertised.definition)
+        : advertised.definition;
       const schema = schemaFromDefinition(type, definition);
       const message = buildMessage(input, schema);
       const publisher = await session.client

@@ -26,6 +26,7 @@ import type { Time } from "../../runtime/codec/types.js";
 import { parseFullDefinition } from "../../runtime/schema/full-text.js";
 import type { ResolvedField, ResolvedType } from "../../runtime/schema/model.js";
 import { parseRos2FullDefinition } from "../../runtime/schema/ros2-full-text.js";
+import { ros2msgFromIdl } from "../../runtime/ros2idl/convert.js";
 import { UserError, errorMessage } from "../errors.js";
 
 /** A message type with every type it refers to, resolved. */
@@ -54,7 +55,10 @@ export function schemaFromDefinition(
 ): MessageSchema {
   try {
     if (ros2) {
-      const { types, root, fullNames } = parseRos2FullDefinition(typeName, definition);
+      const { types, root, fullNames } = parseRos2FullDefinition(
+        typeName,
+        ros2msgText(typeName, definition),
+      );
       return {
         root: types.resolve(root),
         resolve: (name) => types.resolve(name),
@@ -68,6 +72,17 @@ export function schemaFromDefinition(
   } catch (error) {
     throw new UserError(`cannot read the definition of ${typeName}: ${errorMessage(error)}`);
   }
+}
+
+/** An IDL definition as a ROS 2 bridge sends it (`ros2idl`): its first line is the delimiter. */
+const IDL_TEXT = /^=+\r?\nIDL: /;
+
+/**
+ * The `ros2msg` text of a ROS 2 definition a bridge advertised: IDL (for types that only have an
+ * `.idl` file) is read through the same reader as `noros/ros2idl`; msg text is returned as is.
+ */
+export function ros2msgText(typeName: string, definition: string): string {
+  return IDL_TEXT.test(definition) ? ros2msgFromIdl(typeName, definition).definition : definition;
 }
 
 /** A wrong value in the input, with the field path it was found at. */
