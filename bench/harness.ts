@@ -8,6 +8,16 @@
  * would in a program decoding a stream of messages.
  */
 import { performance } from "node:perf_hooks";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
+
+/**
+ * A full garbage collection, run between tasks (never inside a timing): a task then starts
+ * without the previous task's garbage, whose collection (for the payload messages, tens of MB of
+ * freed buffers) would otherwise be charged to whichever task runs next.
+ */
+v8.setFlagsFromString("--expose-gc");
+const collectGarbage = vm.runInNewContext("gc") as () => void;
 
 export interface HarnessOptions {
   /** tinybench `time`: milliseconds of samples per task (after warm-up). */
@@ -115,10 +125,14 @@ export async function measureGroup(
     const batch = calibrate(t.fn, options.sampleMs);
     return { ...t, batch, loop: batchLoop(t.fn, batch), samples: [] as number[] };
   });
+  const n = prepared.length;
   for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < prepared.length; k++) {
-      // Rotate the order each round so that no task always runs right after the same other one.
-      const t = prepared[(k + r) % prepared.length]!;
+    for (let k = 0; k < n; k++) {
+      // Each round starts at another task, and every other round runs backwards: a rotation
+      // alone keeps each task right after the same other one (encode/writer always ran right
+      // after encode/noros, in the allocator and heap state that left).
+      const t = prepared[(((r % 2 === 0 ? r + k : r - k) % n) + n) % n]!;
+      collectGarbage();
       const bench = new Bench({
         time: options.time / rounds,
         iterations: Math.ceil(options.minSamples / rounds),

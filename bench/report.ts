@@ -284,7 +284,8 @@ export function formatSummary(s: Summary): string {
   if (s.pointCloudFreshFloorTimesCopyFloor !== undefined) {
     out.push(
       `  (for scale: new Uint8Array + set of the same 4.9 MB is ${ratio(s.pointCloudFreshFloorTimesCopyFloor)} ` +
-        "the copy floor: an encode that returns a fresh buffer cannot go below that)",
+        "the copy floor: what an encode that returns a fresh buffer pays, less at most the " +
+        "zero-fill when the allocator reuses freed memory instead of faulting in new pages)",
     );
   }
   return out.join("\n");

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { parse } from "@foxglove/rosmsg";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg-serialization";
 import { compileCodec } from "../../runtime/codec/compile.js";
+import { compileCodecOverGarbage, dirtyPool, wroteOverGarbage } from "../helpers/garbage.js";
 
 const SCALARS = [
   "bool",
@@ -190,6 +191,45 @@ describe("random definitions and values", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it("write every byte over old ones: encodeInto over 0xAA/0xFF, pooled and unzeroed encodes", () => {
+    // Large messages (more than the pool's 16 KiB) get memory that is not zero-filled: the random
+    // type follows an odd-length byte array there.
+    const over = [compileCodecOverGarbage(0xaa), compileCodecOverGarbage(0xff)];
+    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+    fc.assert(
+      fc.property(
+        typesArb.chain((types) => fc.tuple(fc.constant(types), valueArb(types, 0))),
+        fc.integer({ min: 1, max: 7 }),
+        ([types, value], odd) => {
+          const text = definition(types);
+          const codec = compileCodec("prop/T0", text, { allowEmpty: true });
+          const expected = new MessageWriter(parse(text)).writeMessage(value);
+          const n = expected.length;
+          for (const fill of [0xaa, 0xff]) {
+            const target = new Uint8Array(n + 8).fill(fill);
+            expect(codec.encodeInto(value, target, 1)).toBe(n);
+            expect(hex(target.subarray(1, 1 + n))).toBe(hex(expected));
+          }
+          dirtyPool();
+          const pooled = codec.encode(value);
+          expect(wroteOverGarbage(pooled)).toBe(true);
+          expect(hex(pooled)).toBe(hex(expected));
+
+          const bigText = `uint8[] pad\nprop/T0 body\n${SEP}\nMSG: prop/T0\n${text}`;
+          const big = { pad: new Uint8Array(16 * 1024 + odd).fill(0x5c), body: value };
+          const bigExpected = new MessageWriter(parse(bigText)).writeMessage(big);
+          for (const { compileCodec: compileOver, allocations } of over) {
+            const before = allocations.length;
+            const out = compileOver("prop/Big", bigText).encode(big);
+            expect(allocations.length).toBe(before + 1);
+            expect(hex(out)).toBe(hex(bigExpected));
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

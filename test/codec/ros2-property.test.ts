@@ -10,6 +10,7 @@ import { parse } from "@foxglove/rosmsg";
 import { MessageReader, MessageWriter } from "@foxglove/rosmsg2-serialization";
 import { compileCodec } from "../../runtime/codec/compile.js";
 import { DecodeError } from "../../runtime/codec/types.js";
+import { compileCodecOverGarbage, dirtyPool, wroteOverGarbage } from "../helpers/garbage.js";
 
 const SCALARS = [
   "bool",
@@ -39,6 +40,7 @@ interface FieldShape {
 type TypeShape = FieldShape[];
 
 const SEP = "=".repeat(80);
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const STRING_BOUND = 5;
 
 const arrayArb = fc.oneof(
@@ -225,6 +227,50 @@ describe("random ROS 2 definitions and values", () => {
         expect(Buffer.compare(target.subarray(3), ours)).toBe(0);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it("write every byte over old ones: encodeInto over 0xAA/0xFF, pooled and unzeroed encodes", () => {
+    // Large messages (more than the pool's 16 KiB) get memory that is not zero-filled: the random
+    // type follows an odd-length byte array there, so its fields land at every alignment.
+    const over = [compileCodecOverGarbage(0xaa), compileCodecOverGarbage(0xff)];
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 1, max: 7 }), ([types, value], odd) => {
+        const text = definition(types);
+        const codec = compileCodec("prop/msg/T0", text, { encoding: "cdr" });
+        const ascii = !hasNonAscii(value);
+        const zeroed = new Uint8Array(codec.encodedSize(value) + 8);
+        const n = codec.encodeInto(value, zeroed);
+        const expected = zeroed.subarray(0, n);
+        if (ascii) {
+          const theirs = new MessageWriter(parse(text, { ros2: true })).writeMessage(value);
+          expect(hex(expected)).toBe(hex(theirs));
+        }
+        for (const fill of [0xaa, 0xff]) {
+          const target = new Uint8Array(n + 8).fill(fill);
+          expect(codec.encodeInto(value, target, 1)).toBe(n);
+          expect(hex(target.subarray(1, 1 + n))).toBe(hex(expected));
+        }
+        dirtyPool();
+        const pooled = codec.encode(value);
+        expect(wroteOverGarbage(pooled)).toBe(true);
+        expect(hex(pooled)).toBe(hex(expected));
+
+        const bigText = `uint8[] pad\nprop/T0 body\n${SEP}\nMSG: prop/T0\n${text}`;
+        const big = { pad: new Uint8Array(16 * 1024 + odd).fill(0x5c), body: value };
+        const bigZeroed = new Uint8Array(16 * 1024 + n + 64);
+        const bigN = compileCodec("prop/msg/Big", bigText, { encoding: "cdr" }).encodeInto(
+          big,
+          bigZeroed,
+        );
+        for (const { compileCodec: compileOver, allocations } of over) {
+          const before = allocations.length;
+          const out = compileOver("prop/msg/Big", bigText, { encoding: "cdr" }).encode(big);
+          expect(allocations.length).toBe(before + 1);
+          expect(hex(out)).toBe(hex(bigZeroed.subarray(0, bigN)));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
