@@ -117,30 +117,12 @@ export class Writer {
    * JointState's names).
    */
   cdrString(value: unknown, bound: number | undefined, path: string, index = -1): void {
-    if (typeof value !== "string") {
-      throw fail(
-        index < 0 ? path : `${path}[${index}]`,
-        `expected a string, got ${describe(value)}`,
-      );
-    }
+    if (typeof value !== "string") throw notString(value, path, index);
     const bytes = this.bytes;
     let at = this.offset;
     for (let pad = (this.origin - at) & 3; pad > 0; pad--) bytes[at++] = 0;
     const base = at + 4;
-    const n = value.length;
-    // ASCII fast path: one byte per UTF-16 unit; fall back to TextEncoder at the first other unit.
-    let i = 0;
-    for (; i < n; i++) {
-      const c = value.charCodeAt(i);
-      if (c >= 0x80) break;
-      bytes[base + i] = c;
-    }
-    let length = n;
-    if (i < n) {
-      const done = utf8.encodeInto(value, bytes.subarray(base, this.start + this.size));
-      if (done.read !== n) throw new RangeError("string longer than sized");
-      length = done.written;
-    }
+    const length = this.utf8At(value, base);
     if (bound !== undefined && length > bound) {
       throw fail(
         index < 0 ? path : `${path}[${index}]`,
@@ -216,29 +198,28 @@ export class Writer {
 
   /** A string; `index` is the element's index in a `string[]` (only used in errors). */
   string(value: unknown, path: string, index = -1): void {
-    if (typeof value !== "string") {
-      throw fail(
-        index < 0 ? path : `${path}[${index}]`,
-        `expected a string, got ${describe(value)}`,
-      );
-    }
+    if (typeof value !== "string") throw notString(value, path, index);
     const at = this.offset;
+    const length = this.utf8At(value, at + 4);
+    this.view.setUint32(at, length, true);
+    this.offset = at + 4 + length;
+  }
+
+  /** Writes `value`'s UTF-8 bytes at `at`; returns how many. */
+  private utf8At(value: string, at: number): number {
+    const bytes = this.bytes;
     const n = value.length;
     // ASCII fast path: one byte per UTF-16 unit; fall back to TextEncoder at the first other unit.
     let i = 0;
     for (; i < n; i++) {
       const c = value.charCodeAt(i);
       if (c >= 0x80) break;
-      this.bytes[at + 4 + i] = c;
+      bytes[at + i] = c;
     }
-    let length = n;
-    if (i < n) {
-      const done = utf8.encodeInto(value, this.bytes.subarray(at + 4, this.start + this.size));
-      if (done.read !== n) throw new RangeError("string longer than sized");
-      length = done.written;
-    }
-    this.view.setUint32(at, length, true);
-    this.offset = at + 4 + length;
+    if (i === n) return n;
+    const done = utf8.encodeInto(value, bytes.subarray(at, this.start + this.size));
+    if (done.read !== n) throw new RangeError("string longer than sized");
+    return done.written;
   }
 
   /** Writes an array count, or checks a fixed length (`fixed` defined) and writes nothing. */
@@ -489,6 +470,10 @@ function arrayLength(value: unknown, path: string): number {
     return (value as ArrayLike<unknown>).length;
   }
   throw fail(path, `expected an array, got ${describe(value)}`);
+}
+
+function notString(value: unknown, path: string, index: number): EncodeError {
+  return fail(index < 0 ? path : `${path}[${index}]`, `expected a string, got ${describe(value)}`);
 }
 
 export function fail(path: string, reason: string): EncodeError {
