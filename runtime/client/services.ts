@@ -291,8 +291,6 @@ export class Services {
       );
     }
     if (resolution.mismatch !== undefined) {
-      const { generatedMd5, advertisedMd5, generatedTypeHash, advertisedTypeHash } =
-        resolution.mismatch;
       const told = describeMismatch(resolution.mismatch);
       this.#ctx.warn({
         kind: "schema-mismatch",
@@ -300,11 +298,8 @@ export class Services {
           `service ${service.name}: the server's definition of ${datatype} (${told.advertised}) ` +
           `differs from the generated one (${told.generated}); using the server's definition`,
         service: service.name,
-        datatype,
-        generatedMd5,
-        advertisedMd5,
-        ...(generatedTypeHash !== undefined ? { generatedTypeHash } : {}),
-        ...(advertisedTypeHash !== undefined ? { advertisedTypeHash } : {}),
+        // The datatype with the md5s (ROS 1) or type hashes (ROS 2) compared.
+        ...resolution.mismatch,
       });
     }
     if (resolution.warning !== undefined) {

@@ -335,8 +335,6 @@ export class Subscriptions {
       return null;
     }
     if (resolution.mismatch !== undefined) {
-      const { generatedMd5, advertisedMd5, generatedTypeHash, advertisedTypeHash } =
-        resolution.mismatch;
       const told = describeMismatch(resolution.mismatch);
       this.#ctx.warn({
         kind: "schema-mismatch",
@@ -345,11 +343,8 @@ export class Subscriptions {
           `the generated one (${told.generated}); decoding with the server's definition, so ` +
           `messages may not match the generated TypeScript type`,
         topic,
-        datatype: schemaName,
-        generatedMd5,
-        advertisedMd5,
-        ...(generatedTypeHash !== undefined ? { generatedTypeHash } : {}),
-        ...(advertisedTypeHash !== undefined ? { advertisedTypeHash } : {}),
+        // The datatype with the md5s (ROS 1) or type hashes (ROS 2) compared.
+        ...resolution.mismatch,
       });
     }
     if (resolution.warning !== undefined) {
