@@ -27,7 +27,7 @@ import { ModuleNames } from "./naming.js";
 import type { LiveSchemas } from "./generate.js";
 import { addLiveRos2Schemas } from "./ros2-live.js";
 import type { DefinitionFile } from "./sources.js";
-import { standardRos2Types } from "./standard-ros2.js";
+import { addStandardRos2Types, standardRos2Types } from "./standard-ros2.js";
 
 type Version = "ros1" | "ros2" | "unknown";
 
@@ -235,13 +235,10 @@ export function generateRos2(
     // theirs as a whole: its modules are generated here, so no standard type may join it).
     if (context.msgsImport !== null) {
       const ownPackages = new Set([...own].map(packageOf));
-      for (const { spec, fullName } of standardRos2Types()) {
-        const pkg = packageOf(spec.fullName);
-        if (ownPackages.has(pkg)) continue;
-        types.add(spec);
-        external.add(spec.fullName);
-        fullNames.set(spec.fullName, fullName);
-        standardPackages.set(pkg, [...(standardPackages.get(pkg) ?? []), spec.fullName]);
+      for (const key of addStandardRos2Types(types, fullNames, ownPackages)) {
+        const pkg = packageOf(key);
+        external.add(key);
+        standardPackages.set(pkg, [...(standardPackages.get(pkg) ?? []), key]);
       }
     }
     // Then a bridge's types fill in the rest (known ones are checked against it).

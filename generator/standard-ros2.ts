@@ -6,6 +6,7 @@
  * a ROS 2 install nor generator/std-ros2, and its bindings import `noros/ros2/msgs/<pkg>`.
  */
 import type { MessageSpec } from "../runtime/schema/model.js";
+import type { TypeSet } from "../runtime/schema/resolve.js";
 import { parseRos2FullDefinition } from "../runtime/schema/ros2-full-text.js";
 import { codecs } from "../generated-ros2/index.js";
 
@@ -29,4 +30,23 @@ export function standardRos2Types(): StandardRos2Type[] {
     };
   });
   return cached;
+}
+
+/**
+ * Adds to `types` the standard types it lacks, but for those of `skipPackages` (a generator's
+ * input packages are the user's as a whole), naming them in `fullNames`. Returns the keys added.
+ */
+export function addStandardRos2Types(
+  types: TypeSet,
+  fullNames: Map<string, string>,
+  skipPackages: ReadonlySet<string> = new Set(),
+): string[] {
+  const added: string[] = [];
+  for (const { spec, fullName } of standardRos2Types()) {
+    if (skipPackages.has(spec.package) || types.has(spec.fullName)) continue;
+    types.add(spec);
+    fullNames.set(spec.fullName, fullName);
+    added.push(spec.fullName);
+  }
+  return added;
 }

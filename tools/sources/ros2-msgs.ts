@@ -3,16 +3,16 @@
  * `action/*.action`), for recorded topics whose type the recording lacks or stores as a
  * placeholder. The trees are read the way `noros-gen` reads them (generator/sources.ts finds the
  * files, generator/ros2.ts parses them with rosidl's syntax); types they use but do not define
- * come from rosidl's implied types, then the standard ROS 2 set shipped with noros. Each type is
+ * come from the standard ROS 2 set shipped with noros (as for noros-gen). Each type is
  * served with its full text (root, then `MSG:` blocks) and its RIHS01 hash, which is compared
  * with the hash a recording stores.
  */
 import { ros2TypeHash } from "../../runtime/schema/ros2-hash.js";
 import { ros2Key } from "../../runtime/schema/ros2-parse.js";
-import { parseRos2FullDefinition } from "../../runtime/schema/ros2-full-text.js";
 import type { DefinitionProblem } from "../../runtime/schema/model.js";
 import { loadRos2Types, type Ros2Types } from "../../generator/ros2.js";
 import { findDefinitionFiles } from "../../generator/sources.js";
+import { addStandardRos2Types } from "../../generator/standard-ros2.js";
 import { UserError, errorMessage } from "../errors.js";
 
 /** One type from `--msgs`, ready to serve. */
@@ -36,8 +36,6 @@ export interface Ros2DefinitionLookup {
   find(schemaName: string): ProvidedRos2Definition | BrokenRos2Definition | undefined;
 }
 
-type StandardDefinitions = Readonly<Record<string, { definition: string }>>;
-
 function problemText(problem: DefinitionProblem): string {
   return problem.line > 0
     ? `${problem.file}:${problem.line}: ${problem.message}`
@@ -58,40 +56,13 @@ export async function loadRos2Msgs(dirs: readonly string[]): Promise<Ros2Definit
   const { files, problems } = findDefinitionFiles(dirs);
   if (problems.length > 0) throw new UserError(`--msgs ${oneLine(problems)}`);
   const parseProblems: DefinitionProblem[] = [];
-  const loaded = loadRos2Types(files, parseProblems);
+  // Types the trees use but do not define (`std_msgs/Header`...) come from the standard set, so
+  // that what the trees define can be resolved and hashed; the trees' own definitions win.
+  const loaded = loadRos2Types(files, parseProblems, ({ types, fullNames }) =>
+    addStandardRos2Types(types, fullNames),
+  );
   if (parseProblems.length > 0) throw new UserError(`--msgs: ${oneLine(parseProblems)}`);
-  const { codecs } = await import("../../generated-ros2/index.js");
-  addStandardDependencies(loaded, codecs as unknown as StandardDefinitions);
   return new Ros2Msgs(loaded);
-}
-
-/**
- * Adds the standard set's definition of every type the trees use but do not define
- * (`std_msgs/Header`...), so that what the trees define can be resolved and hashed.
- */
-function addStandardDependencies(loaded: Ros2Types, standard: StandardDefinitions): void {
-  const { types } = loaded;
-  for (let added = true; added;) {
-    added = false;
-    for (const name of types.names()) {
-      const spec = types.spec(name)!;
-      for (const field of spec.fields) {
-        if (typeof types.resolveTypeName(field.baseType, spec.package) === "string") continue;
-        const key = field.baseType.includes("/")
-          ? field.baseType
-          : `${spec.package}/${field.baseType}`;
-        const fullName = key.replace("/", "/msg/");
-        const known = standard[fullName];
-        if (known === undefined || types.has(key)) continue;
-        const parsed = parseRos2FullDefinition(fullName, known.definition);
-        for (const dependency of parsed.types.names()) {
-          if (!types.has(dependency)) types.add(parsed.types.spec(dependency)!);
-        }
-        // Only a type really added goes round again (no endless loop on a name it lacks).
-        added ||= types.has(key);
-      }
-    }
-  }
 }
 
 class Ros2Msgs implements Ros2DefinitionLookup {
