@@ -27,6 +27,7 @@ import { parseFullDefinition } from "../../runtime/schema/full-text.js";
 import type { ResolvedField, ResolvedType } from "../../runtime/schema/model.js";
 import { parseRos2FullDefinition } from "../../runtime/schema/ros2-full-text.js";
 import { ros2msgFromIdl } from "../../runtime/ros2idl/convert.js";
+import { isRos2TypeName } from "../../runtime/client/schema-codecs.js";
 import { UserError, errorMessage } from "../errors.js";
 
 /** A message type with every type it refers to, resolved. */
@@ -39,10 +40,7 @@ export interface MessageSchema {
   displayName?(typeName: string): string;
 }
 
-/** `pkg/msg/Type`, `pkg/srv/X_Request`, `pkg/action/X_Goal`...: a ROS 2 type name. */
-export function isRos2TypeName(typeName: string): boolean {
-  return typeName.split("/").length === 3;
-}
+export { isRos2TypeName };
 
 /**
  * The schema of `typeName` from its full definition text: read as ROS 2 (rosidl) when the name
